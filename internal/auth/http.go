@@ -90,19 +90,19 @@ func (s *Service) Protect(a Access, h http.Handler, fail func(http.ResponseWrite
 			if p == nil {
 				err, _ := r.Context().Value(problemKey{}).(error)
 				if err == nil {
-					err = errs.E(errs.Unauthorized, "Please sign in.")
+					err = errs.E(errs.Unauthorized, "Please sign in.").WithKey("sign_in")
 				}
 				fail(w, r, err)
 				return
 			}
 			if !p.Can(a.Perm) {
 				s.Audit(r.Context(), p.Actor(), AuditPermissionDeny, "route", r.Method+" "+r.URL.Path, string(a.Perm))
-				fail(w, r, errs.E(errs.Forbidden, "You do not have permission to do this."))
+				fail(w, r, errs.E(errs.Forbidden, "You do not have permission to do this.").WithKey("forbidden"))
 				return
 			}
 		}
 		if unsafeMethod(r.Method) && !checkCSRF(r, p) {
-			fail(w, r, errs.E(errs.Forbidden, "The form has expired or its security token is missing. Reload the page and try again."))
+			fail(w, r, errs.E(errs.Forbidden, "The form has expired or its security token is missing. Reload the page and try again.").WithKey("csrf"))
 			return
 		}
 		h.ServeHTTP(w, r)

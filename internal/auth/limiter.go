@@ -25,8 +25,16 @@ func NewLimiter(n int, window time.Duration, now func() time.Time) *Limiter {
 	return &Limiter{n: n, window: window, now: now, counts: map[string]*windowCount{}}
 }
 
-// Allow counts one event for key and reports whether it is within the limit.
-func (l *Limiter) Allow(key string) bool {
+// Exceeded reports whether key has used up its events in the current window.
+func (l *Limiter) Exceeded(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c := l.counts[key]
+	return c != nil && l.now().Sub(c.start) < l.window && c.n >= l.n
+}
+
+// Hit counts one event for key.
+func (l *Limiter) Hit(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -43,5 +51,4 @@ func (l *Limiter) Allow(key string) bool {
 		l.counts[key] = c
 	}
 	c.n++
-	return c.n <= l.n
 }

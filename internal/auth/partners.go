@@ -29,21 +29,21 @@ var PartnerKinds = []string{"repair_station", "merchant", "dealer"}
 func (s *Service) CreatePartner(ctx context.Context, actor Actor, p Partner) (*Partner, error) {
 	p.Name = strings.TrimSpace(p.Name)
 	if p.Name == "" || utf8.RuneCountInString(p.Name) > 100 {
-		return nil, errs.Field("name", "Partner name must have 1 to 100 characters.")
+		return nil, errs.Field("name", "Partner name must have 1 to 100 characters.").WithKey("partner_name")
 	}
 	known := false
 	for _, k := range PartnerKinds {
 		known = known || k == p.Kind
 	}
 	if !known {
-		return nil, errs.Field("kind", "Partner kind must be repair_station, merchant or dealer.")
+		return nil, errs.Field("kind", "Partner kind must be repair_station, merchant or dealer.").WithKey("partner_kind")
 	}
 	p.CreatedAt = s.clock()
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO partners (name, kind, phone, address, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			p.Name, p.Kind, p.Phone, p.Address, p.CreatedAt).Scan(&p.ID)
 		if db.IsUniqueViolation(err) {
-			return errs.Field("name", fmt.Sprintf("A partner named %q exists.", p.Name))
+			return errs.Field("name", fmt.Sprintf("A partner named %q exists.", p.Name)).WithKey("partner_taken", p.Name)
 		}
 		if err != nil {
 			return err

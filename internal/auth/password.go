@@ -73,10 +73,10 @@ func CheckPassword(encoded, password string) bool {
 func ValidatePassword(password string) error {
 	n := utf8.RuneCountInString(password)
 	if n < MinPasswordLen {
-		return errs.Field("password", fmt.Sprintf("Password must have at least %d characters.", MinPasswordLen))
+		return errs.Field("password", fmt.Sprintf("Password must have at least %d characters.", MinPasswordLen)).WithKey("password_short", MinPasswordLen)
 	}
 	if n > MaxPasswordLen {
-		return errs.Field("password", fmt.Sprintf("Password must have at most %d characters.", MaxPasswordLen))
+		return errs.Field("password", fmt.Sprintf("Password must have at most %d characters.", MaxPasswordLen)).WithKey("password_long", MaxPasswordLen)
 	}
 	return nil
 }

@@ -18,8 +18,9 @@ type Service struct {
 type Options struct {
 	SessionTTL time.Duration    // idle lifetime of a console session (default 12h)
 	Now        func() time.Time // clock, for tests
-	// Sign-in attempts allowed per client address per minute (default 10).
-	LoginsPerMinute int
+	// Failed sign-ins allowed per client address per minute (default 20). Only failures
+	// count: a whole office signing in at shift start behind one address is normal.
+	FailedLoginsPerMinute int
 }
 
 // Lockout rules: after MaxFailedLogins wrong passwords in a row the account is locked
@@ -37,11 +38,11 @@ func NewService(d *db.DB, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.LoginsPerMinute == 0 {
-		o.LoginsPerMinute = 10
+	if o.FailedLoginsPerMinute == 0 {
+		o.FailedLoginsPerMinute = 20
 	}
 	s := &Service{db: d, now: o.Now, sessionTTL: o.SessionTTL}
-	s.limiter = NewLimiter(o.LoginsPerMinute, time.Minute, s.clock)
+	s.limiter = NewLimiter(o.FailedLoginsPerMinute, time.Minute, s.clock)
 	return s
 }
 

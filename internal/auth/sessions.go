@@ -44,19 +44,20 @@ func hashToken(token string) string {
 var dummyHash, _ = HashPassword("not a real password")
 
 // errBadLogin is the one answer for an unknown user, a wrong password or a disabled user.
-var errBadLogin = errs.E(errs.Unauthorized, "Wrong username or password.")
+var errBadLogin = errs.E(errs.Unauthorized, "Wrong username or password.").WithKey("bad_login")
 
 // Login checks a username and password and opens a session. It returns the session
 // token for the cookie. Client addresses are rate-limited and accounts lock after
 // MaxFailedLogins wrong passwords in a row.
 func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (string, *Principal, error) {
-	if !s.limiter.Allow(ip) {
-		return "", nil, errs.E(errs.TooMany, "Too many sign-in attempts from your address. Wait a minute and try again.")
+	if s.limiter.Exceeded(ip) {
+		return "", nil, errs.E(errs.TooMany, "Too many sign-in attempts from your address. Wait a minute and try again.").WithKey("rate_limited")
 	}
 	username = NormalizeUsername(username)
 	now := s.clock()
 	u, err := findUser(ctx, s.db.Read(), "username = $1", username)
 	if errs.Is(err, errs.NotFound) {
+		s.limiter.Hit(ip)
 		CheckPassword(dummyHash, password)
 		s.Audit(ctx, Actor{Name: username, IP: ip}, AuditLoginFailure, "user", nil, "unknown user")
 		return "", nil, errBadLogin
@@ -66,11 +67,13 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	}
 	if u.LockedUntil.After(now) {
 		CheckPassword(dummyHash, password)
-		return "", nil, &errs.Error{Code: errs.TooMany, Message: fmt.Sprintf(
+		minutes := int(u.LockedUntil.Sub(now).Minutes()) + 1
+		return "", nil, errs.E(errs.TooMany,
 			"This account is locked after %d wrong passwords. Try again in %d minutes or ask an admin to reset the password.",
-			MaxFailedLogins, int(u.LockedUntil.Sub(now).Minutes())+1)}
+			MaxFailedLogins, minutes).WithKey("locked", MaxFailedLogins, minutes)
 	}
 	if !CheckPassword(u.passwordHash, password) || u.Disabled {
+		s.limiter.Hit(ip)
 		if err := s.loginFailed(ctx, u, ip); err != nil {
 			return "", nil, err
 		}
@@ -129,7 +132,7 @@ const sessionRefresh = time.Minute
 // session is unknown, expired or its user disabled.
 func (s *Service) Session(ctx context.Context, token, ip string) (*Principal, error) {
 	if token == "" {
-		return nil, errs.E(errs.Unauthorized, "Please sign in.")
+		return nil, errs.E(errs.Unauthorized, "Please sign in.").WithKey("sign_in")
 	}
 	h := hashToken(token)
 	now := s.clock()
@@ -139,14 +142,14 @@ func (s *Service) Session(ctx context.Context, token, ip string) (*Principal, er
 	err := s.db.Read().QueryRowContext(ctx, `SELECT user_id, csrf_token, expires_at, last_seen_at FROM sessions WHERE token_hash = $1`, h).
 		Scan(&userID, &csrf, &expires, &lastSeen)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !expires.After(now)) {
-		return nil, errs.E(errs.Unauthorized, "Your session has ended. Please sign in again.")
+		return nil, errs.E(errs.Unauthorized, "Your session has ended. Please sign in again.").WithKey("session_ended")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("auth: session: %w", err)
 	}
 	u, err := findUser(ctx, s.db.Read(), "id = $1", userID)
 	if err != nil || u.Disabled {
-		return nil, errs.E(errs.Unauthorized, "Your session has ended. Please sign in again.")
+		return nil, errs.E(errs.Unauthorized, "Your session has ended. Please sign in again.").WithKey("session_ended")
 	}
 	if now.Sub(lastSeen) > sessionRefresh {
 		if _, err := s.db.Write().ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3`,

@@ -32,10 +32,10 @@ const TokenPrefix = "htl_"
 func (s *Service) CreateToken(ctx context.Context, p *Principal, name string, ttl time.Duration) (*APIToken, string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > 64 {
-		return nil, "", errs.Field("name", "Token name must have 1 to 64 characters.")
+		return nil, "", errs.Field("name", "Token name must have 1 to 64 characters.").WithKey("token_name")
 	}
 	if ttl < 0 {
-		return nil, "", errs.Field("expires_in_days", "Expiry must not be negative.")
+		return nil, "", errs.Field("expires_in_days", "Expiry must not be negative.").WithKey("token_expiry")
 	}
 	secret := TokenPrefix + randomToken(32)
 	now := s.clock()
@@ -87,13 +87,13 @@ func (s *Service) RevokeToken(ctx context.Context, p *Principal, id int64) error
 		var owner int64
 		err := tx.QueryRowContext(ctx, `SELECT user_id FROM api_tokens WHERE id = $1 AND revoked_at IS NULL`, id).Scan(&owner)
 		if errors.Is(err, sql.ErrNoRows) {
-			return errs.E(errs.NotFound, "Token not found.")
+			return errs.E(errs.NotFound, "Token not found.").WithKey("token_not_found")
 		}
 		if err != nil {
 			return err
 		}
 		if owner != p.User.ID && !p.Can(PermUsersManage) {
-			return errs.E(errs.NotFound, "Token not found.")
+			return errs.E(errs.NotFound, "Token not found.").WithKey("token_not_found")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2`, s.clock(), id); err != nil {
 			return err

@@ -66,25 +66,25 @@ func NormalizeUsername(s string) string { return strings.ToLower(strings.TrimSpa
 func validateUser(u *User) error {
 	switch {
 	case !usernamePattern.MatchString(u.Username):
-		return errs.Field("username", "Username must be 2 to 32 characters: a-z, 0-9, dot, dash or underscore, starting with a letter or digit.")
+		return errs.Field("username", "Username must be 2 to 32 characters: a-z, 0-9, dot, dash or underscore, starting with a letter or digit.").WithKey("username_format")
 	case strings.TrimSpace(u.DisplayName) == "" || utf8.RuneCountInString(u.DisplayName) > 64:
-		return errs.Field("display_name", "Display name must have 1 to 64 characters.")
+		return errs.Field("display_name", "Display name must have 1 to 64 characters.").WithKey("display_name")
 	case !u.Role.Valid():
-		return errs.Field("role", fmt.Sprintf("Unknown role %q.", u.Role))
+		return errs.Field("role", fmt.Sprintf("Unknown role %q.", u.Role)).WithKey("role")
 	case u.Role == RoleAgent && (u.Tier < TierFirstLine || u.Tier > MaxTier):
-		return errs.Field("tier", "An agent's tier must be 1, 2 or 3.")
+		return errs.Field("tier", "An agent's tier must be 1, 2 or 3.").WithKey("tier_agent")
 	case u.Role != RoleAgent && u.Tier != 0:
-		return errs.Field("tier", "Only agents have a tier.")
+		return errs.Field("tier", "Only agents have a tier.").WithKey("tier_other")
 	case u.Role == RolePartner && u.PartnerID == 0:
-		return errs.Field("partner_id", "A partner user must belong to a partner.")
+		return errs.Field("partner_id", "A partner user must belong to a partner.").WithKey("partner_required")
 	case u.Role != RolePartner && u.PartnerID != 0:
-		return errs.Field("partner_id", "Only partner users belong to a partner.")
+		return errs.Field("partner_id", "Only partner users belong to a partner.").WithKey("partner_other")
 	case u.Language != "" && u.Language != "zh-CN" && u.Language != "en":
-		return errs.Field("language", "Language must be zh-CN or en.")
+		return errs.Field("language", "Language must be zh-CN or en.").WithKey("language")
 	}
 	if u.Email != "" {
 		if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
-			return errs.Field("email", "Email address is not valid.")
+			return errs.Field("email", "Email address is not valid.").WithKey("email")
 		}
 	}
 	return nil
@@ -142,7 +142,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, in UserInput) (*U
 			u.Username, u.DisplayName, u.Email, string(u.Role), u.Tier, nullID(u.PartnerID), u.Language,
 			hash, u.Disabled, now, now, now).Scan(&u.ID)
 		if db.IsUniqueViolation(err) {
-			return errs.Field("username", fmt.Sprintf("The username %q is taken.", u.Username))
+			return errs.Field("username", fmt.Sprintf("The username %q is taken.", u.Username)).WithKey("username_taken", u.Username)
 		}
 		if err != nil {
 			return err
@@ -179,7 +179,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, id int64, in User
 			return err
 		}
 		if actor.UserID == id && (nu.Disabled || (old.Role == RoleAdmin && nu.Role != RoleAdmin)) {
-			return errs.E(errs.Conflict, "You cannot disable yourself or take away your own admin role.")
+			return errs.E(errs.Conflict, "You cannot disable yourself or take away your own admin role.").WithKey("self_demote")
 		}
 		if old.Role == RoleAdmin && !old.Disabled && (nu.Role != RoleAdmin || nu.Disabled) {
 			var admins int
@@ -187,7 +187,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, id int64, in User
 				return err
 			}
 			if admins <= 1 {
-				return errs.E(errs.Conflict, "This is the last active admin; make another admin first.")
+				return errs.E(errs.Conflict, "This is the last active admin; make another admin first.").WithKey("last_admin")
 			}
 		}
 		if err := checkPartner(ctx, tx, nu.PartnerID); err != nil {
@@ -251,7 +251,7 @@ func (s *Service) SetPassword(ctx context.Context, actor Actor, id int64, passwo
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.E(errs.NotFound, "User not found.")
+			return errs.E(errs.NotFound, "User not found.").WithKey("user_not_found")
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, id, keepSession); err != nil {
 			return err
@@ -271,7 +271,7 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, p *Principal, current, 
 		return err
 	}
 	if !CheckPassword(u.passwordHash, current) {
-		return errs.Field("current_password", "The current password is wrong.")
+		return errs.Field("current_password", "The current password is wrong.").WithKey("current_password")
 	}
 	return s.SetPassword(ctx, p.Actor(), u.ID, next, p.sessionHash)
 }
@@ -375,7 +375,7 @@ func scanUser(row scanner) (*User, error) {
 func findUser(ctx context.Context, q db.Queryer, cond string, args ...any) (*User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, userSelect+" WHERE "+cond, args...))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.E(errs.NotFound, "User not found.")
+		return nil, errs.E(errs.NotFound, "User not found.").WithKey("user_not_found")
 	}
 	return u, err
 }
@@ -389,7 +389,7 @@ func checkPartner(ctx context.Context, q db.Queryer, id int64) error {
 		return err
 	}
 	if n == 0 {
-		return errs.Field("partner_id", "Unknown partner.")
+		return errs.Field("partner_id", "Unknown partner.").WithKey("partner_unknown")
 	}
 	return nil
 }

@@ -20,6 +20,7 @@ const (
 	Unauthorized Code = "unauthorized"
 	TooMany      Code = "too_many_requests"
 	TooLarge     Code = "too_large"
+	NotAllowed   Code = "method_not_allowed"
 )
 
 // Error is an error that is safe to show: Message is written for people.
@@ -28,6 +29,16 @@ type Error struct {
 	Message string
 	// Fields holds per-field messages for forms (field name -> message).
 	Fields map[string]string
+	// Key names the message in the console's catalogs ("err." + Key), with Args for its
+	// verbs, so the console can show the message in the reader's language.
+	Key  string
+	Args []any
+}
+
+// WithKey sets the catalog key of the message and returns e.
+func (e *Error) WithKey(key string, args ...any) *Error {
+	e.Key, e.Args = key, args
+	return e
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }

@@ -32,32 +32,11 @@ func Status(code errs.Code) int {
 		return http.StatusTooManyRequests
 	case errs.TooLarge:
 		return http.StatusRequestEntityTooLarge
+	case errs.NotAllowed:
+		return http.StatusMethodNotAllowed
 	default:
 		return http.StatusInternalServerError
 	}
-}
-
-// CodeForStatus is the reverse of Status, for errors the router produces by itself.
-func CodeForStatus(status int) errs.Code {
-	switch status {
-	case http.StatusNotFound:
-		return errs.NotFound
-	case http.StatusMethodNotAllowed:
-		return errs.Invalid
-	case http.StatusForbidden:
-		return errs.Forbidden
-	case http.StatusUnauthorized:
-		return errs.Unauthorized
-	case http.StatusRequestEntityTooLarge:
-		return errs.TooLarge
-	case http.StatusTooManyRequests:
-		return errs.TooMany
-	case http.StatusConflict:
-		return errs.Conflict
-	case http.StatusBadRequest:
-		return errs.Invalid
-	}
-	return errs.Internal
 }
 
 // Public returns what may be shown of err: its *errs.Error, or a generic internal error

@@ -1,0 +1,248 @@
+// Package app assembles a Hotline process: it opens and migrates the database, builds
+// the capability services and serves the console, the API and the operations endpoints
+// behind one middleware chain.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/hotlinecc/hotline/internal/acd/acdstore"
+	"github.com/hotlinecc/hotline/internal/api"
+	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/config"
+	"github.com/hotlinecc/hotline/internal/crm"
+	"github.com/hotlinecc/hotline/internal/db"
+	"github.com/hotlinecc/hotline/internal/errs"
+	"github.com/hotlinecc/hotline/internal/i18n"
+	"github.com/hotlinecc/hotline/internal/web"
+)
+
+// App is one Hotline process's services.
+type App struct {
+	Config    config.Config
+	Log       *slog.Logger
+	Version   string
+	DB        *db.DB
+	Auth      *auth.Service
+	Customers *crm.Store
+	Queues    *acdstore.Store
+	Metrics   *prometheus.Registry
+	Console   *web.Console
+	API       *api.API
+
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+// Open connects to the database named by cfg, migrates it and builds the services.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version string) (*App, error) {
+	dsn := cfg.SQLitePath()
+	if cfg.IsPostgres() {
+		dsn = cfg.DB
+	}
+	d, err := db.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := d.Migrate(ctx)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		log.Info("database migrated", "engine", d.Dialect, "versions", applied)
+	}
+	a := &App{
+		Config: cfg, Log: log, Version: version, DB: d,
+		Auth:      auth.NewService(d, auth.Options{SessionTTL: cfg.SessionTTL}),
+		Customers: crm.NewStore(d),
+		Queues:    acdstore.New(d),
+		Metrics:   prometheus.NewRegistry(),
+	}
+	a.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "hotline_http_requests_total", Help: "HTTP requests by route and status.",
+	}, []string{"route", "code"})
+	a.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "hotline_http_request_duration_seconds", Help: "HTTP request latency by route.",
+		Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+	}, []string{"route"})
+	a.Metrics.MustRegister(a.requests, a.duration,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	catalog, err := i18n.Load()
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	a.Console, err = web.New(web.Deps{
+		Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Catalog: catalog, Log: log,
+		Location: cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
+	})
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("app: templates: %w", err)
+	}
+	a.API = api.New(api.Deps{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Log: log, MaxBodyBytes: cfg.MaxBodyBytes})
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Handler returns the whole HTTP surface: console, API, health and metrics.
+func (a *App) Handler() http.Handler {
+	mux := http.NewServeMux()
+	a.Console.Register(mux)
+	a.API.Register(mux)
+	for _, rt := range a.opsRoutes() {
+		mux.Handle(rt.pattern, a.Auth.Protect(auth.Anyone, rt.handler, a.Console.Fail))
+	}
+	var h http.Handler = a.routeOrFail(mux)
+	h = a.Console.WithLanguage(h)
+	h = a.Auth.Authenticate(a.Log, h)
+	h = a.limitBody(h)
+	h = securityHeaders(h)
+	h = a.observe(mux, h)
+	return a.recoverPanics(h)
+}
+
+type opsRoute struct {
+	pattern string
+	handler http.Handler
+}
+
+// opsRoutes are the public operations endpoints. They bind to localhost by default;
+// put them behind the same access rules as the console when exposing the server.
+func (a *App) opsRoutes() []opsRoute {
+	return []opsRoute{
+		{"GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Write([]byte("ok\n"))
+		})},
+		{"GET /readyz", http.HandlerFunc(a.ready)},
+		{"GET /metrics", promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{})},
+	}
+}
+
+// ready answers 200 when the database answers and its schema is current.
+func (a *App) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := a.DB.Ping(ctx); err != nil {
+		a.Log.Warn("not ready", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unavailable\n"))
+		return
+	}
+	cur, latest, err := a.DB.Version(ctx)
+	if err != nil || cur != latest {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, "schema version %d, want %d\n", cur, latest)
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+// routeOrFail answers requests that match no route with the console's error page or a
+// JSON error, instead of the mux's plain text.
+func (a *App) routeOrFail(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		probe := &statusRecorder{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		if probe.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", probe.header.Get("Allow"))
+			a.Console.Fail(w, r, errs.E(errs.NotAllowed, "This address does not accept %s.", r.Method).WithKey("method"))
+			return
+		}
+		a.Console.Fail(w, r, errs.E(errs.NotFound, "Not found.").WithKey("not_found"))
+	})
+}
+
+// statusRecorder captures the status the mux would send for an unmatched request.
+type statusRecorder struct {
+	header http.Header
+	status int
+}
+
+func (s *statusRecorder) Header() http.Header         { return s.header }
+func (s *statusRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (s *statusRecorder) WriteHeader(code int)        { s.status = code }
+
+// limitBody refuses bodies over the configured size before any handler reads them.
+func (a *App) limitBody(next http.Handler) http.Handler {
+	limit := a.Config.MaxBodyBytes
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > limit {
+			a.Console.Fail(w, r, errs.E(errs.TooLarge, "The request body is larger than %d bytes.", limit).WithKey("too_large"))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// observe counts and times requests by route pattern (not raw path, so IDs do not
+// explode the metric's labels) and writes an access log line.
+func (a *App) observe(mux *http.ServeMux, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		_, route := mux.Handler(r)
+		if route == "" {
+			route = "unmatched"
+		}
+		elapsed := time.Since(start)
+		a.requests.WithLabelValues(route, fmt.Sprint(sw.status)).Inc()
+		a.duration.WithLabelValues(route).Observe(elapsed.Seconds())
+		a.Log.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", elapsed.Milliseconds())
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func (a *App) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				a.Log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				a.Console.Fail(w, r, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
