@@ -30,12 +30,12 @@ var staticFS embed.FS
 
 // Deps are what the console needs from the rest of Hotline.
 type Deps struct {
-	Auth     *auth.Service
+	Auth      *auth.Service
 	Customers *crm.Store
-	Queues   *acdstore.Store
-	Catalog  *i18n.Catalog
-	Log      *slog.Logger
-	Location *time.Location // the center's time zone
+	Queues    *acdstore.Store
+	Catalog   *i18n.Catalog
+	Log       *slog.Logger
+	Location  *time.Location // the center's time zone
 	// SecureCookies is "auto" (Secure when the request came over TLS), "always" or "never".
 	SecureCookies string
 	Version       string

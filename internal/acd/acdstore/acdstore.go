@@ -74,4 +74,3 @@ func (s *Store) Queues(ctx context.Context) ([]QueueSummary, error) {
 	}
 	return out, rows.Err()
 }
-
