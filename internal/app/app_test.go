@@ -21,7 +21,7 @@ import (
 
 // testServer runs the whole HTTP surface over a fresh SQLite database with the demo
 // center loaded.
-func testServer(t *testing.T) (*httptest.Server, *app.App) {
+func testServer(t testing.TB) (*httptest.Server, *app.App) {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
