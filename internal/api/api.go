@@ -83,6 +83,15 @@ func queryInt(r *http.Request, name string) (int, error) {
 	return n, nil
 }
 
+// paging reads the optional limit and offset query parameters.
+func paging(r *http.Request) (limit, offset int, err error) {
+	if limit, err = queryInt(r, "limit"); err != nil {
+		return 0, 0, err
+	}
+	offset, err = queryInt(r, "offset")
+	return limit, offset, err
+}
+
 // list is the envelope of every list response.
 type list[T any] struct {
 	Items []T `json:"items"`

@@ -159,11 +159,7 @@ type phoneJSON struct {
 }
 
 func (a *API) searchCustomers(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	limit, err := queryInt(r, "limit")
-	if err != nil {
-		return 0, nil, err
-	}
-	offset, err := queryInt(r, "offset")
+	limit, offset, err := paging(r)
 	if err != nil {
 		return 0, nil, err
 	}

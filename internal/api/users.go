@@ -52,24 +52,14 @@ type roleJSON struct {
 
 func (a *API) roles(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var out []roleJSON
-	for _, role := range auth.Roles {
-		tiers := []int{0}
-		if role == auth.RoleAgent {
-			tiers = []int{auth.TierFirstLine, auth.TierSenior, auth.TierExpert}
-		}
-		for _, t := range tiers {
-			out = append(out, roleJSON{role, t, auth.PermissionsOf(role, t)})
-		}
+	for _, l := range auth.Levels() {
+		out = append(out, roleJSON{l.Role, l.Tier, auth.PermissionsOf(l.Role, l.Tier)})
 	}
 	return http.StatusOK, list[roleJSON]{Items: out, Total: len(out)}, nil
 }
 
 func (a *API) listUsers(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	limit, err := queryInt(r, "limit")
-	if err != nil {
-		return 0, nil, err
-	}
-	offset, err := queryInt(r, "offset")
+	limit, offset, err := paging(r)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -92,6 +92,27 @@ var rolePermissions = map[Role][]Permission{
 	RolePartner: {PermConsole, PermPartnerOrders},
 }
 
+// Level is a role at a tier; the tier is 0 for roles without tiers.
+type Level struct {
+	Role Role
+	Tier int
+}
+
+// Levels lists every role, and each agent tier, in the order the console shows them.
+func Levels() []Level {
+	var out []Level
+	for _, r := range Roles {
+		if r == RoleAgent {
+			for t := TierFirstLine; t <= MaxTier; t++ {
+				out = append(out, Level{r, t})
+			}
+			continue
+		}
+		out = append(out, Level{r, 0})
+	}
+	return out
+}
+
 // PermissionsOf returns what a role (at a tier, for agents) may do.
 func PermissionsOf(role Role, tier int) []Permission {
 	if role == RoleAgent {

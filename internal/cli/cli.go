@@ -117,12 +117,16 @@ func (c *command) open(ctx context.Context, env Env) (*app.App, error) {
 	return app.Open(ctx, c.cfg, logger(c.cfg, env.Stderr), Version)
 }
 
-func migrate(ctx context.Context, env Env, args []string) error {
-	c := newCommand("migrate", env)
+// start parses the arguments and opens the app: what most commands do first.
+func (c *command) start(ctx context.Context, env Env, args []string) (*app.App, error) {
 	if err := c.parse(args, env); err != nil {
-		return err
+		return nil, err
 	}
-	a, err := c.open(ctx, env)
+	return c.open(ctx, env)
+}
+
+func migrate(ctx context.Context, env Env, args []string) error {
+	a, err := newCommand("migrate", env).start(ctx, env, args)
 	if err != nil {
 		return err
 	}

@@ -15,11 +15,7 @@ import (
 )
 
 func serve(ctx context.Context, env Env, args []string) error {
-	c := newCommand("serve", env)
-	if err := c.parse(args, env); err != nil {
-		return err
-	}
-	a, err := c.open(ctx, env)
+	a, err := newCommand("serve", env).start(ctx, env, args)
 	if err != nil {
 		return err
 	}
@@ -28,23 +24,23 @@ func serve(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 
-	ln, err := net.Listen("tcp", c.cfg.HTTPAddr)
+	cfg := a.Config
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", c.cfg.HTTPAddr, err)
+		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
 	}
-	if host, _, _ := net.SplitHostPort(c.cfg.HTTPAddr); !isLoopback(host) {
-		a.Log.Warn("the console listens beyond this machine; serve it over TLS (a reverse proxy) and set --secure-cookies=always", "addr", c.cfg.HTTPAddr)
+	if host, _, _ := net.SplitHostPort(cfg.HTTPAddr); !isLoopback(host) {
+		a.Log.Warn("the console listens beyond this machine; serve it over TLS (a reverse proxy) and set --secure-cookies=always", "addr", cfg.HTTPAddr)
 	}
 	srv := &http.Server{
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		ErrorLog:          nil,
 	}
 	url := "http://" + ln.Addr().String() + "/"
 	fmt.Fprintf(env.Stdout, "Hotline %s console: %s (database: %s)\n", Version, url, a.DB.Dialect)
-	a.Log.Info("serving", "url", url, "engine", a.DB.Dialect, "data", c.cfg.DataDir)
+	a.Log.Info("serving", "url", url, "engine", a.DB.Dialect, "data", cfg.DataDir)
 	if env.Ready != nil {
 		env.Ready(url)
 	}
@@ -119,11 +115,7 @@ func printDemoLogins(env Env, a *app.App) {
 }
 
 func loadDemo(ctx context.Context, env Env, args []string) error {
-	c := newCommand("demo", env)
-	if err := c.parse(args, env); err != nil {
-		return err
-	}
-	a, err := c.open(ctx, env)
+	a, err := newCommand("demo", env).start(ctx, env, args)
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,6 @@ type userFormData struct {
 	Error    string
 	Roles    []auth.Role
 	Partners []auth.Partner
-	Tokens   []auth.APIToken
 }
 
 func (c *Console) userForm(w http.ResponseWriter, r *http.Request, status int, d *userFormData) {
@@ -122,17 +121,12 @@ func (c *Console) editUser(w http.ResponseWriter, r *http.Request) {
 		c.Fail(w, r, err)
 		return
 	}
-	u, err := c.Auth.User(r.Context(), id)
-	if err != nil {
-		c.Fail(w, r, err)
-		return
-	}
-	tokens, err := c.Auth.Tokens(r.Context(), id)
-	if err != nil {
-		c.Fail(w, r, err)
-		return
-	}
-	c.userForm(w, r, http.StatusOK, &userFormData{User: u, Tokens: tokens})
+	c.showUser(w, r, id, "")
+}
+
+// showUser renders a stored user's form, with a newly set password if there is one.
+func (c *Console) showUser(w http.ResponseWriter, r *http.Request, id int64, password string) {
+	c.showUser(w, r, id, password)
 }
 
 func (c *Console) updateUser(w http.ResponseWriter, r *http.Request) {
@@ -216,25 +210,18 @@ type rolesData struct {
 }
 
 type roleColumn struct {
-	Role auth.Role
-	Tier int
-	Has  map[auth.Permission]bool
+	auth.Level
+	Has map[auth.Permission]bool
 }
 
 func (c *Console) roles(w http.ResponseWriter, r *http.Request) {
 	d := &rolesData{Permissions: auth.AllPermissions}
-	for _, role := range auth.Roles {
-		tiers := []int{0}
-		if role == auth.RoleAgent {
-			tiers = []int{1, 2, 3}
+	for _, l := range auth.Levels() {
+		col := roleColumn{Level: l, Has: map[auth.Permission]bool{}}
+		for _, p := range auth.PermissionsOf(l.Role, l.Tier) {
+			col.Has[p] = true
 		}
-		for _, t := range tiers {
-			col := roleColumn{Role: role, Tier: t, Has: map[auth.Permission]bool{}}
-			for _, p := range auth.PermissionsOf(role, t) {
-				col.Has[p] = true
-			}
-			d.Columns = append(d.Columns, col)
-		}
+		d.Columns = append(d.Columns, col)
 	}
 	c.render(w, r, http.StatusOK, "roles", c.page(r, "roles.title", d))
 }
