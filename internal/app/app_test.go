@@ -297,6 +297,70 @@ func TestEveryRouteChecksPermission(t *testing.T) {
 	}
 }
 
+// Every page a role may open renders in both languages with no catalog key showing
+// through, and the admin's user pages work end to end.
+func TestEveryAllowedPageRenders(t *testing.T) {
+	srv, a := testServer(t)
+	leakedKey := regexp.MustCompile(`>\s*(nav|role|perm|users|home|common|profile|audit|partners|roles|queues|customers|strategy|err|error|login|tier|flash)\.[a-z_.0-9]+\s*<`)
+	pages := 0
+	for _, l := range demo.Logins() {
+		u, _ := a.Auth.UserByUsername(context.Background(), l.Username)
+		for _, lang := range []string{"zh-CN", "en"} {
+			b := newBrowser(t, srv)
+			b.lang = lang
+			b.signIn(l.Username)
+			for _, r := range a.Console.Routes() {
+				method, path, _ := strings.Cut(r.Pattern, " ")
+				if method != "GET" || r.Access.Public || !u.Can(r.Access.Perm) {
+					continue
+				}
+				path = strings.ReplaceAll(strings.ReplaceAll(path, "{$}", ""), "{id}", "2")
+				resp, body := b.get(path)
+				if resp.StatusCode != http.StatusOK {
+					t.Errorf("%s %s %s: %d", l.Username, lang, path, resp.StatusCode)
+				}
+				if m := leakedKey.FindString(body); m != "" {
+					t.Errorf("%s %s %s: untranslated %q", l.Username, lang, path, m)
+				}
+				pages++
+			}
+		}
+	}
+	if pages < 40 {
+		t.Fatalf("only %d pages rendered", pages)
+	}
+	b := newBrowser(t, srv)
+	b.signIn("admin")
+	resp, body := b.get("/users/2")
+	if resp.StatusCode != 200 || !strings.Contains(body, `name="display_name"`) {
+		t.Fatalf("user form: %d", resp.StatusCode)
+	}
+	resp, body = b.post("/users/2/password", nil)
+	m := regexp.MustCompile(`data-testid="new-password">[^<]*<code>(\S+)</code>`).FindStringSubmatch(body)
+	if resp.StatusCode != 200 || m == nil {
+		t.Fatalf("reset password: %d", resp.StatusCode)
+	}
+	u2, _ := a.Auth.User(context.Background(), 2)
+	if _, _, err := a.Auth.Login(context.Background(), u2.Username, m[1], "127.0.0.2", ""); err != nil {
+		t.Fatalf("the reset password does not sign in: %v", err)
+	}
+	resp, _ = b.post("/users/2", url.Values{"display_name": {"李娜娜"}, "role": {"agent"}, "tier": {"3"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("update user: %d", resp.StatusCode)
+	}
+	if u2, _ = a.Auth.User(context.Background(), 2); u2.DisplayName != "李娜娜" || u2.Role != auth.RoleAgent || u2.Tier != 3 {
+		t.Fatalf("updated user %+v", u2)
+	}
+	resp, body = b.get("/users?q=senior")
+	if resp.StatusCode != 200 || !strings.Contains(body, "senior1") || strings.Contains(body, "agent1") {
+		t.Fatalf("user search: %d", resp.StatusCode)
+	}
+	resp, body = b.do("GET", "/users?q=senior", nil, map[string]string{"HX-Request": "true", "HX-Target": "user-rows"})
+	if resp.StatusCode != 200 || strings.Contains(body, "<html") || !strings.Contains(body, "senior2") {
+		t.Fatalf("htmx user rows: %d %s", resp.StatusCode, body)
+	}
+}
+
 func TestAPIWithToken(t *testing.T) {
 	srv, a := testServer(t)
 	ctx := context.Background()

@@ -55,6 +55,13 @@ const (
 	AuditPermissionDeny = "permission.denied"
 )
 
+// AuditActions lists every action this package records.
+var AuditActions = []string{
+	AuditLoginSuccess, AuditLoginFailure, AuditLoginLocked, AuditLogout, AuditUserCreate, AuditUserUpdate,
+	AuditUserRole, AuditUserDisable, AuditUserEnable, AuditUserPassword, AuditTokenCreate, AuditTokenRevoke,
+	AuditPartnerCreate, AuditPermissionDeny,
+}
+
 // record appends an entry inside the caller's transaction, so the action and its audit
 // row commit together or not at all. detail is encoded as JSON when it is not a string.
 func (s *Service) record(ctx context.Context, q db.Queryer, a Actor, action, targetType string, targetID any, detail any) error {

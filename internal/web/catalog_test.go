@@ -63,6 +63,9 @@ func TestEveryUIStringIsInBothCatalogs(t *testing.T) {
 	for _, s := range acd.Strategies {
 		keys["strategy."+string(s)] = true
 	}
+	for _, a := range auth.AuditActions {
+		keys["audit.act."+a] = true
+	}
 	for _, k := range auth.PartnerKinds {
 		keys["partner."+k] = true
 	}

@@ -126,7 +126,12 @@ func (c *Console) editUser(w http.ResponseWriter, r *http.Request) {
 
 // showUser renders a stored user's form, with a newly set password if there is one.
 func (c *Console) showUser(w http.ResponseWriter, r *http.Request, id int64, password string) {
-	c.showUser(w, r, id, password)
+	u, err := c.Auth.User(r.Context(), id)
+	if err != nil {
+		c.Fail(w, r, err)
+		return
+	}
+	c.userForm(w, r, http.StatusOK, &userFormData{User: u, Password: password})
 }
 
 func (c *Console) updateUser(w http.ResponseWriter, r *http.Request) {
@@ -162,12 +167,7 @@ func (c *Console) resetPassword(w http.ResponseWriter, r *http.Request) {
 		c.Fail(w, r, err)
 		return
 	}
-	u, err := c.Auth.User(r.Context(), id)
-	if err != nil {
-		c.Fail(w, r, err)
-		return
-	}
-	c.userForm(w, r, http.StatusOK, &userFormData{User: u, Password: password})
+	c.showUser(w, r, id, password)
 }
 
 type partnersData struct {
