@@ -77,7 +77,8 @@ var agentTier2 = append(slices.Clone(agentTier1), PermTicketsDispatch, PermCompl
 var agentTier3 = append(slices.Clone(agentTier2), PermKBWrite, PermRecordingsAll)
 
 var rolePermissions = map[Role][]Permission{
-	RoleAdmin: AllPermissions,
+	// Admins may do everything but act as a partner: they belong to no partner.
+	RoleAdmin: slices.DeleteFunc(slices.Clone(AllPermissions), func(p Permission) bool { return p == PermPartnerOrders }),
 	RoleSupervisor: {
 		PermConsole, PermCustomersRead, PermCustomersWrite, PermTicketsRead, PermTicketsWrite,
 		PermTicketsDispatch, PermComplaintsHandle, PermComplaintsClose, PermCallsAnswer,

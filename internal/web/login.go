@@ -39,7 +39,7 @@ func (c *Console) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	d := loginData{Username: r.PostFormValue("username"), Next: safeNext(r.PostFormValue("next"))}
-	token, _, err := c.Auth.Login(r.Context(), d.Username, r.PostFormValue("password"), httpx.ClientIP(r), r.UserAgent())
+	token, p, err := c.Auth.Login(r.Context(), d.Username, r.PostFormValue("password"), httpx.ClientIP(r), r.UserAgent())
 	if err != nil {
 		httpx.LogIfInternal(c.Log, r, err)
 		p := c.page(r, "login.title", &d)
@@ -49,6 +49,11 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	auth.SetSessionCookie(w, token, c.secure(r))
+	if p.User.Language != "" {
+		// On a shared seat the previous person's language switch must not outlast them:
+		// a user's own setting applies from sign-in on.
+		http.SetCookie(w, &http.Cookie{Name: LangCookie, Path: "/", MaxAge: -1})
+	}
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
 }
 
