@@ -49,6 +49,3 @@ func NewService(d *db.DB, o Options) *Service {
 // clock returns the current time in UTC at microsecond precision, which both engines
 // store exactly, so a value read back equals the value written.
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
-
-// DB returns the database the service works on.
-func (s *Service) DB() *db.DB { return s.db }

@@ -237,17 +237,6 @@ func Names() []string {
 	return names
 }
 
-// Describe lists each setting with its env variable, default and help, for the README
-// and `hotline help`.
-func Describe() [][4]string {
-	d := Default()
-	var rows [][4]string
-	for _, s := range settings() {
-		rows = append(rows, [4]string{s.name, EnvName(s.name), s.value(&d).String(), s.help})
-	}
-	return rows
-}
-
 type stringValue string
 
 func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }

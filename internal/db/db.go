@@ -163,15 +163,6 @@ func IsUniqueViolation(err error) bool {
 	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
 }
 
-// IsForeignKeyViolation reports whether err is a foreign-key failure on either engine.
-func IsForeignKeyViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	s := err.Error()
-	return strings.Contains(s, "FOREIGN KEY constraint failed") || strings.Contains(s, "SQLSTATE 23503")
-}
-
 func redact(dsn string) string {
 	u, err := url.Parse(dsn)
 	if err != nil {

@@ -62,7 +62,7 @@ func (c *Console) newUser(w http.ResponseWriter, r *http.Request) {
 }
 
 // userInput reads the user form. Unparseable numbers become values that validation
-// rejects with a clear message, rather than silently zero.
+// rejects with a clear message.
 func userInput(r *http.Request) auth.UserInput {
 	role := auth.Role(r.PostFormValue("role"))
 	tier, err := strconv.Atoi(r.PostFormValue("tier"))
@@ -71,10 +71,9 @@ func userInput(r *http.Request) auth.UserInput {
 	} else if err != nil {
 		tier = -1
 	}
-	partner, err := strconv.ParseInt(r.PostFormValue("partner_id"), 10, 64)
+	// An unparseable partner is 0, which validation rejects for partner users.
+	partner, _ := strconv.ParseInt(r.PostFormValue("partner_id"), 10, 64)
 	if role != auth.RolePartner {
-		partner = 0
-	} else if err != nil {
 		partner = 0
 	}
 	display, email, lang := strings.TrimSpace(r.PostFormValue("display_name")), strings.TrimSpace(r.PostFormValue("email")), r.PostFormValue("language")

@@ -5,6 +5,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"html/template"
 	"io/fs"
@@ -274,6 +275,6 @@ func (c *Console) WithLanguage(next http.Handler) http.Handler {
 			lang = i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 		}
 		w.Header().Set("Content-Language", lang)
-		next.ServeHTTP(w, r.WithContext(contextWithLang(r, lang)))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), langKey{}, lang)))
 	})
 }
