@@ -5,7 +5,6 @@
 package api
 
 import (
-	_ "embed"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -16,9 +15,6 @@ import (
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
 )
-
-//go:embed openapi.json
-var openAPI []byte
 
 // Deps are what the API needs from the rest of Hotline.
 type Deps struct {

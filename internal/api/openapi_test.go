@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/hotlinecc/hotline/internal/auth"
 )
@@ -401,6 +402,41 @@ func TestOpenAPICheckFindsProblems(t *testing.T) {
 				}
 			}
 			t.Errorf("no problem reported containing %q; got %q", tt.expect, problems)
+		})
+	}
+}
+
+func TestBuildOpenAPIMergesAreas(t *testing.T) {
+	base := `{"openapi":"3.0.3","tags":[{"name":"a"}],"paths":{"/x":{}},"components":{"schemas":{"X":{}}}}`
+	tests := []struct {
+		name, area, wantErr string
+	}{
+		{"adds", `{"tags":[{"name":"b"}],"paths":{"/y":{}},"components":{"schemas":{"Y":{}}}}`, ""},
+		{"duplicate path", `{"paths":{"/x":{}}}`, `"/x" is defined twice`},
+		{"duplicate schema", `{"components":{"schemas":{"X":{}}}}`, `"X" is defined twice`},
+		{"other keys", `{"info":{}}`, `not "info"`},
+		{"bad json", `{`, "area.json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := buildOpenAPI(fstest.MapFS{
+				"openapi/base.json": {Data: []byte(base)},
+				"openapi/area.json": {Data: []byte(tt.area)},
+			})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var d map[string]any
+			json.Unmarshal(b, &d)
+			if _, ok := d["paths"].(map[string]any)["/y"]; !ok || len(d["tags"].([]any)) != 2 {
+				t.Fatalf("merged = %s", b)
+			}
 		})
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/db"
 	"github.com/hotlinecc/hotline/internal/errs"
+	"github.com/hotlinecc/hotline/internal/events"
 	"github.com/hotlinecc/hotline/internal/i18n"
 	"github.com/hotlinecc/hotline/internal/web"
 )
@@ -32,6 +33,7 @@ type App struct {
 	Version   string
 	DB        *db.DB
 	Auth      *auth.Service
+	Events    *events.Log
 	Customers *crm.Store
 	Queues    *acdstore.Store
 	Metrics   *prometheus.Registry
@@ -63,6 +65,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 	a := &App{
 		Config: cfg, Log: log, Version: version, DB: d,
 		Auth:      auth.NewService(d, auth.Options{SessionTTL: cfg.SessionTTL}),
+		Events:    events.New(d),
 		Customers: crm.NewStore(d),
 		Queues:    acdstore.New(d),
 		Metrics:   prometheus.NewRegistry(),

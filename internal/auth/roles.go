@@ -56,6 +56,7 @@ const (
 	PermQualityEvaluate  Permission = "quality.evaluate"  // score calls
 	PermKBRead           Permission = "kb.read"           // read knowledge and scripts
 	PermKBWrite          Permission = "kb.write"          // write knowledge and scripts
+	PermKBCurate         Permission = "kb.curate"         // approve announcements for agents
 )
 
 // AllPermissions lists every permission in a stable order (the console's role matrix).
@@ -64,7 +65,7 @@ var AllPermissions = []Permission{
 	PermCustomersRead, PermCustomersWrite, PermTicketsRead, PermTicketsWrite,
 	PermTicketsDispatch, PermComplaintsHandle, PermComplaintsClose, PermPartnerOrders,
 	PermCallsAnswer, PermRecordingsOwn, PermRecordingsAll, PermCallsMonitor,
-	PermWallboard, PermReportsRead, PermQualityEvaluate, PermKBRead, PermKBWrite,
+	PermWallboard, PermReportsRead, PermQualityEvaluate, PermKBRead, PermKBWrite, PermKBCurate,
 }
 
 var agentTier1 = []Permission{
@@ -83,7 +84,7 @@ var rolePermissions = map[Role][]Permission{
 		PermConsole, PermCustomersRead, PermCustomersWrite, PermTicketsRead, PermTicketsWrite,
 		PermTicketsDispatch, PermComplaintsHandle, PermComplaintsClose, PermCallsAnswer,
 		PermRecordingsOwn, PermRecordingsAll, PermCallsMonitor, PermWallboard, PermReportsRead,
-		PermQualityEvaluate, PermKBRead, PermKBWrite,
+		PermQualityEvaluate, PermKBRead, PermKBWrite, PermKBCurate,
 	},
 	RoleQA: {
 		PermConsole, PermCustomersRead, PermTicketsRead, PermRecordingsAll,

@@ -29,19 +29,46 @@ type Catalog struct {
 	messages map[string]map[string]string // lang -> key -> text
 }
 
-// Load reads the embedded catalogs.
-func Load() (*Catalog, error) {
+// Load reads the embedded catalogs. A language's messages are <lang>.json plus one file per
+// console area named <area>.<lang>.json, so areas are written apart; a key defined in two
+// files is an error.
+func Load() (*Catalog, error) { return load(locales) }
+
+func load(files fs.FS) (*Catalog, error) {
+	names, err := fs.Glob(files, "locales/*.json")
+	if err != nil {
+		return nil, err
+	}
 	c := &Catalog{messages: map[string]map[string]string{}}
 	for _, lang := range Languages {
-		b, err := fs.ReadFile(locales, path.Join("locales", lang+".json"))
+		c.messages[lang] = map[string]string{}
+	}
+	for _, name := range names {
+		base := strings.TrimSuffix(path.Base(name), ".json")
+		lang := base[strings.LastIndex(base, ".")+1:]
+		msgs, ok := c.messages[lang]
+		if !ok {
+			return nil, fmt.Errorf("i18n: %s: %q is not a language of the console", name, lang)
+		}
+		b, err := fs.ReadFile(files, name)
 		if err != nil {
 			return nil, fmt.Errorf("i18n: %w", err)
 		}
 		m := map[string]string{}
 		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("i18n: %s.json: %w", lang, err)
+			return nil, fmt.Errorf("i18n: %s: %w", name, err)
 		}
-		c.messages[lang] = m
+		for k, v := range m {
+			if _, dup := msgs[k]; dup {
+				return nil, fmt.Errorf("i18n: %s: key %q is defined in two files", name, k)
+			}
+			msgs[k] = v
+		}
+	}
+	for _, lang := range Languages {
+		if len(c.messages[lang]) == 0 {
+			return nil, fmt.Errorf("i18n: no messages for %s", lang)
+		}
 	}
 	return c, nil
 }

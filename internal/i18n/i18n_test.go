@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func TestCatalogsHaveTheSameKeys(t *testing.T) {
@@ -63,5 +64,44 @@ func TestFromAcceptLanguage(t *testing.T) {
 		if got := FromAcceptLanguage(c.header); got != c.want {
 			t.Errorf("FromAcceptLanguage(%q) = %q, want %q", c.header, got, c.want)
 		}
+	}
+}
+
+func TestLoadMergesAreaFiles(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   fstest.MapFS
+		wantErr string
+	}{
+		{"areas merge", fstest.MapFS{
+			"locales/en.json": {Data: []byte(`{"a":"A"}`)}, "locales/zh-CN.json": {Data: []byte(`{"a":"甲"}`)},
+			"locales/desk.en.json": {Data: []byte(`{"b":"B"}`)}, "locales/desk.zh-CN.json": {Data: []byte(`{"b":"乙"}`)},
+		}, ""},
+		{"duplicate key", fstest.MapFS{
+			"locales/en.json": {Data: []byte(`{"a":"A"}`)}, "locales/zh-CN.json": {Data: []byte(`{"a":"甲"}`)},
+			"locales/desk.en.json": {Data: []byte(`{"a":"B"}`)},
+		}, `key "a" is defined in two files`},
+		{"unknown language", fstest.MapFS{
+			"locales/en.json": {Data: []byte(`{"a":"A"}`)}, "locales/zh-CN.json": {Data: []byte(`{"a":"甲"}`)},
+			"locales/desk.fr.json": {Data: []byte(`{"b":"B"}`)},
+		}, `"fr" is not a language`},
+		{"language missing", fstest.MapFS{"locales/en.json": {Data: []byte(`{"a":"A"}`)}}, "no messages for zh-CN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := load(tt.files)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.Locale("zh-CN").T("b"); got != "乙" {
+				t.Fatalf("T(b) = %q", got)
+			}
+		})
 	}
 }
