@@ -201,6 +201,7 @@ func (r *Router) CallEnded(now time.Time, callID string) ([]Action, error) {
 	a := c.agent
 	talk := now.Sub(c.answeredAt)
 	a.talk += talk
+	a.call = nil
 	r.forget(c)
 	if c.q.WrapUpSeconds > 0 {
 		a.wrapQ, a.wrapTalk = c.q, talk

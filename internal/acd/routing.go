@@ -34,7 +34,8 @@ func (r *Router) setState(now time.Time, a *agent, to State, reason string) {
 }
 
 // eligible reports whether member m may be offered call c now: its tier's escalation time
-// has come, the agent has the call's skills, and has not just missed it.
+// has come, the agent has the call's skills, and has not missed it in the last
+// RetrySeconds.
 func eligible(now time.Time, m *member, c *call) bool {
 	if m.Tier > 1 && now.Sub(c.queuedAt) < time.Duration(m.q.tierSeconds(m.Tier))*time.Second {
 		return false
@@ -44,7 +45,7 @@ func eligible(now time.Time, m *member, c *call) bool {
 			return false
 		}
 	}
-	return !c.tried[m.a.id]
+	return !c.tried[m.a.id] || !now.Before(c.retryAt)
 }
 
 // pick chooses the agents to offer c to now, or none.
@@ -201,8 +202,7 @@ func (r *Router) requeue(now time.Time, c *call) {
 		return
 	}
 	r.enqueue(c)
-	if len(c.tried) > 0 {
-		c.retryAt = now.Add(RetrySeconds * time.Second)
+	if now.Before(c.retryAt) {
 		r.schedule(deadline{at: c.retryAt, kind: dRetry, c: c, gen: c.visit})
 	}
 }
@@ -293,6 +293,7 @@ func (r *Router) missed(now time.Time, c *call, a *agent) {
 		c.tried = map[int64]bool{}
 	}
 	c.tried[a.id] = true
+	c.retryAt = now.Add(RetrySeconds * time.Second)
 	if q := c.q; q.MaxMisses > 0 && a.misses >= q.MaxMisses {
 		r.setState(now, a, Break, ReasonNoAnswer)
 		return
@@ -392,7 +393,6 @@ func (r *Router) Tick(now time.Time) []Action {
 		case dTier:
 			r.route(now, c)
 		case dRetry:
-			c.tried = nil
 			r.route(now, c)
 		case dAnnounce:
 			if c.state == waiting {
