@@ -37,7 +37,7 @@ func (r *Router) setState(now time.Time, a *agent, to State, reason string) {
 // has come, the agent has the call's skills, and has not missed it in the last
 // RetrySeconds.
 func eligible(now time.Time, m *member, c *call) bool {
-	if m.Tier > 1 && now.Sub(c.queuedAt) < time.Duration(m.q.tierSeconds(m.Tier))*time.Second {
+	if !reachable(now, m, c) {
 		return false
 	}
 	for s, min := range c.Skills {
@@ -45,7 +45,32 @@ func eligible(now time.Time, m *member, c *call) bool {
 			return false
 		}
 	}
+	return true
+}
+
+// reachable is eligible without the skills.
+func reachable(now time.Time, m *member, c *call) bool {
+	if m.Tier > 1 && now.Sub(c.queuedAt) < time.Duration(m.q.tierSeconds(m.Tier))*time.Second {
+		return false
+	}
 	return !c.tried[m.a.id] || !now.Before(c.retryAt)
+}
+
+// skillScore is member m's queue proficiency plus its levels in c's skills, and whether
+// m is eligible for c (the same test as eligible, with one map lookup per skill).
+func skillScore(now time.Time, m *member, c *call) (int, bool) {
+	score := m.Proficiency
+	if !reachable(now, m, c) {
+		return 0, false
+	}
+	for s, min := range c.Skills {
+		v := m.a.skills[s]
+		if v < min {
+			return 0, false
+		}
+		score += v
+	}
+	return score, true
 }
 
 // pick chooses the agents to offer c to now, or none.
@@ -64,18 +89,13 @@ func (r *Router) pick(now time.Time, c *call) []*agent {
 		}
 		return out
 	case q.Strategy == BestSkill && len(c.Skills) > 0:
-		// The match depends on the call's skills, so every available member is scored.
+		// The match adds the call's skills to the queue proficiency, so it cannot be
+		// indexed: every available member is scored (ties go to the queue's order).
 		var best *member
 		bestScore := 0
 		for _, m := range q.avail.items {
-			if !eligible(now, m, c) {
-				continue
-			}
-			score := m.Proficiency
-			for s := range c.Skills {
-				score += m.a.skills[s]
-			}
-			if best == nil || score > bestScore || score == bestScore && q.avail.less(m, best) {
+			score, ok := skillScore(now, m, c)
+			if ok && (best == nil || score > bestScore || score == bestScore && q.avail.less(m, best)) {
 				best, bestScore = m, score
 			}
 		}
