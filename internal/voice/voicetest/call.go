@@ -2,13 +2,16 @@ package voicetest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/hotlinecc/hotline/internal/voice"
+	"github.com/hotlinecc/hotline/internal/voice/media"
 )
 
 // Played is one prompt that was played to a call.
@@ -55,7 +58,8 @@ type Call struct {
 	changed  chan struct{} // closed and replaced on every digit
 	played   []Played
 	room     *Room
-	recs     []*recording
+	recs     []*media.Recorder
+	port     port
 }
 
 var _ voice.Call = (*Call)(nil)
@@ -131,20 +135,13 @@ func (c *Call) end(cause voice.Cause, remote bool) {
 		_ = room.Leave(c)
 	}
 	for _, r := range recs {
-		r.finish("")
+		_, _ = r.Stop()
 	}
 }
 
 // Press sends digits from the far end, one after the other at once. A digit that is a
 // terminator of a running recording stops it instead of being buffered.
 func (c *Call) Press(digits string) {
-	var stop []*recording
-	var terms []string
-	defer func() {
-		for i, r := range stop {
-			r.finish(terms[i])
-		}
-	}()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.ended {
@@ -155,8 +152,7 @@ func (c *Call) Press(digits string) {
 		if len(c.events) < eventBuffer {
 			c.events <- voice.Event{Kind: voice.EventDTMF, Digit: d, At: time.Now()}
 		}
-		if r := c.terminates(d); r != nil {
-			stop, terms = append(stop, r), append(terms, string(d))
+		if c.terminates(d) {
 			continue
 		}
 		c.digits = append(c.digits, d)
@@ -164,13 +160,13 @@ func (c *Call) Press(digits string) {
 	c.signal()
 }
 
-func (c *Call) terminates(d byte) *recording {
+// terminates stops the recordings that d terminates and tells whether there was one.
+func (c *Call) terminates(d byte) bool {
+	t := false
 	for _, r := range c.recs {
-		if strings.IndexByte(r.o.Terminators, d) >= 0 {
-			return r
-		}
+		t = r.Digit(d) || t
 	}
-	return nil
+	return t
 }
 
 // Played lists the prompts played to the call, in order.
@@ -312,67 +308,97 @@ func (c *Call) FlushDigits() {
 	c.mu.Unlock()
 }
 
-// Record starts a recording of the call. The in-memory engine keeps its timing and
-// terminator rules; see Recording.
+// Record records the call to a WAV file: the far end's voice (see Say), and in stereo on
+// the right what the call hears in a room. Its duration counts 20 ms ticks of engine time.
 func (c *Call) Record(path string, o voice.RecordOptions) (voice.Recording, error) {
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	r := newRecording(path, o.MaxDuration)
-	r.o = o
+	ch := 1
+	if o.Stereo {
+		ch = 2
+	}
+	w, err := media.CreateWAV(path, ch)
+	if err != nil {
+		return nil, fmt.Errorf("voicetest: record: %w", err)
+	}
+	r := media.NewRecorder(w, path, o.MaxDuration, o.Terminators)
 	c.mu.Lock()
 	c.recs = append(c.recs, r)
 	c.mu.Unlock()
-	r.onFinish = func() {
-		c.mu.Lock()
-		for i, x := range c.recs {
-			if x == r {
-				c.recs = append(c.recs[:i], c.recs[i+1:]...)
-				break
+	go func() {
+		defer c.dropRecording(r)
+		t := time.NewTicker(voice.FrameDuration)
+		defer t.Stop()
+		var said, heard voice.Frame
+		for {
+			select {
+			case <-r.Done():
+				return
+			case <-c.ctx.Done():
+				_, _ = r.Stop()
+				return
+			case <-t.C:
+			}
+			c.port.ReadFrame(&said)
+			ok := false
+			if o.Stereo {
+				heard = c.port.Heard()
+				ok = r.WriteStereo(&said, &heard)
+			} else {
+				ok = r.WriteMono(&said)
+			}
+			if !ok {
+				return
 			}
 		}
-		c.mu.Unlock()
-	}
+	}()
 	return r, nil
 }
 
-// recording is a voice.Recording with its stop rules.
-type recording struct {
-	o        voice.RecordOptions
-	path     string
-	start    time.Time
-	timer    *time.Timer
-	done     chan struct{}
-	once     sync.Once
-	info     voice.RecordInfo
-	err      error
-	onFinish func()
+func (c *Call) dropRecording(r *media.Recorder) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.recs = slices.DeleteFunc(c.recs, func(x *media.Recorder) bool { return x == r })
 }
 
-func newRecording(path string, max time.Duration) *recording {
-	r := &recording{path: path, start: time.Now(), done: make(chan struct{})}
-	if max > 0 {
-		r.timer = time.AfterFunc(max, func() { r.finish("") })
+// Say makes the far end speak src (a media.Tone, a WAV file); nil is silence.
+func (c *Call) Say(src voice.Source) { c.port.say(src) }
+
+// Heard is the last 20 ms the far end heard from a room.
+func (c *Call) Heard() voice.Frame { return c.port.Heard() }
+
+// port is the far end's audio: what it says and what it last heard.
+type port struct {
+	mu    sync.Mutex
+	src   voice.Source
+	heard voice.Frame
+}
+
+func (p *port) say(src voice.Source) {
+	p.mu.Lock()
+	p.src = src
+	p.mu.Unlock()
+}
+
+func (p *port) ReadFrame(f *voice.Frame) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.src == nil || p.src.ReadFrame(f) != nil {
+		clear(f[:])
 	}
-	return r
+	return nil
 }
 
-func (r *recording) finish(term string) {
-	r.once.Do(func() {
-		if r.timer != nil {
-			r.timer.Stop()
-		}
-		r.info = voice.RecordInfo{Path: r.path, Duration: time.Since(r.start), Terminator: term}
-		if r.onFinish != nil {
-			r.onFinish()
-		}
-		close(r.done)
-	})
+func (p *port) WriteFrame(f *voice.Frame) error {
+	p.mu.Lock()
+	p.heard = *f
+	p.mu.Unlock()
+	return nil
 }
 
-func (r *recording) Done() <-chan struct{} { return r.done }
-
-func (r *recording) Stop() (voice.RecordInfo, error) {
-	r.finish("")
-	return r.info, r.err
+func (p *port) Heard() voice.Frame {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.heard
 }

@@ -2,21 +2,21 @@ package voicetest
 
 import (
 	"fmt"
-	"maps"
 	"sync"
 
 	"github.com/hotlinecc/hotline/internal/voice"
+	"github.com/hotlinecc/hotline/internal/voice/media"
 )
 
-// Room is an in-memory voice.Room. Hears tells who hears whom by the members' roles.
+// Room is an in-memory voice.Room over the real media.Room: members' voices (Call.Say)
+// are mixed by their roles every 20 ms of engine time, and Call.Heard tells what each one
+// hears.
 type Room struct {
-	e  *Engine
 	id string
+	mr *media.Room
 
 	mu      sync.Mutex
 	members map[string]*Call
-	roles   map[string]voice.Role
-	recs    []*recording
 	closed  bool
 }
 
@@ -28,7 +28,7 @@ func (e *Engine) NewRoom() voice.Room {
 	e.seq++
 	id := fmt.Sprintf("room-%d", e.seq)
 	e.mu.Unlock()
-	return &Room{e: e, id: id, members: map[string]*Call{}, roles: map[string]voice.Role{}}
+	return &Room{id: id, mr: media.NewRoom(), members: map[string]*Call{}}
 }
 
 func (r *Room) ID() string { return r.id }
@@ -53,10 +53,7 @@ func (r *Room) Join(c voice.Call, ro voice.Role) error {
 	if err := tc.ready(); err != nil {
 		return err
 	}
-	tc.mu.Lock()
-	old := tc.room
-	tc.mu.Unlock()
-	if old != nil && old != r {
+	if old := tc.Room(); old != nil && old != r {
 		_ = old.Leave(tc)
 	}
 	r.mu.Lock()
@@ -64,7 +61,10 @@ func (r *Room) Join(c voice.Call, ro voice.Role) error {
 	if r.closed {
 		return voice.ErrRoomClosed
 	}
-	r.members[tc.id], r.roles[tc.id] = tc, ro
+	if err := r.mr.Join(tc.id, &tc.port, ro); err != nil {
+		return err
+	}
+	r.members[tc.id] = tc
 	tc.mu.Lock()
 	tc.room = r
 	tc.mu.Unlock()
@@ -72,72 +72,50 @@ func (r *Room) Join(c voice.Call, ro voice.Role) error {
 }
 
 // SetRole changes a member's role.
-func (r *Room) SetRole(c voice.Call, ro voice.Role) error {
-	if !ro.Valid() {
-		return fmt.Errorf("voicetest: set role %s: invalid role %+v", c.ID(), ro)
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, ok := r.members[c.ID()]; !ok {
-		return voice.ErrNotInRoom
-	}
-	r.roles[c.ID()] = ro
-	return nil
-}
+func (r *Room) SetRole(c voice.Call, ro voice.Role) error { return r.mr.SetRole(c.ID(), ro) }
 
 // Leave takes c out of the room.
 func (r *Room) Leave(c voice.Call) error {
 	r.mu.Lock()
-	tc, ok := r.members[c.ID()]
+	tc := r.members[c.ID()]
 	delete(r.members, c.ID())
-	delete(r.roles, c.ID())
 	r.mu.Unlock()
-	if !ok {
-		return voice.ErrNotInRoom
+	if err := r.mr.Leave(c.ID()); err != nil {
+		return err
 	}
-	tc.mu.Lock()
-	if tc.room == r {
-		tc.room = nil
+	if tc != nil {
+		tc.mu.Lock()
+		if tc.room == r {
+			tc.room = nil
+		}
+		tc.mu.Unlock()
 	}
-	tc.mu.Unlock()
 	return nil
 }
 
 // Members lists the members' roles by call ID.
-func (r *Room) Members() map[string]voice.Role {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return maps.Clone(r.roles)
-}
+func (r *Room) Members() map[string]voice.Role { return r.mr.Members() }
 
-// Hears reports whether listener hears speaker: both are members and the speaker's role
-// reaches the listener.
+// Hears reports whether listener hears speaker by the room's matrix.
 func (r *Room) Hears(listener, speaker voice.Call) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	_, in := r.members[listener.ID()]
-	ro, sp := r.roles[speaker.ID()]
-	return in && sp && voice.Hears(listener.ID(), speaker.ID(), ro)
+	return r.mr.Hears(listener.ID(), speaker.ID())
 }
 
-// Record starts a recording of the room; it stops with Stop or Close.
+// Record records the room in stereo: left the calls in left, right the other speakers.
 func (r *Room) Record(path string, left ...voice.Call) (voice.Recording, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closed {
-		return nil, voice.ErrRoomClosed
+	ids := make([]string, len(left))
+	for i, c := range left {
+		ids[i] = c.ID()
 	}
-	rec := newRecording(path, 0)
-	r.recs = append(r.recs, rec)
-	return rec, nil
+	return r.mr.Record(path, ids...)
 }
 
 // Close takes every member out and stops the recordings.
 func (r *Room) Close() error {
 	r.mu.Lock()
 	r.closed = true
-	members, recs := r.members, r.recs
-	r.members, r.roles, r.recs = map[string]*Call{}, map[string]voice.Role{}, nil
+	members := r.members
+	r.members = map[string]*Call{}
 	r.mu.Unlock()
 	for _, c := range members {
 		c.mu.Lock()
@@ -146,10 +124,7 @@ func (r *Room) Close() error {
 		}
 		c.mu.Unlock()
 	}
-	for _, rec := range recs {
-		rec.finish("")
-	}
-	return nil
+	return r.mr.Close()
 }
 
 // Room is the room the call is in, or nil.

@@ -1,7 +1,10 @@
 // Package voicetest is an in-memory voice.Engine for unit tests of the IVR and the
 // switchboard. A test places inbound calls, presses digits, hangs up from the far end,
 // sees which prompts were played in order, and registers fake phones that originated
-// calls ring, which answer, reject or ignore them.
+// calls ring, which answer, reject or ignore them. Audio is real where it matters: the far
+// end speaks a source (Call.Say, e.g. media.NewTone), rooms mix by the real media.Room,
+// Call.Heard is what a member hears, and recordings are WAV files. Prompts play no audio:
+// they take their length (Options) and are logged (Call.Played).
 //
 // The engine uses the time package for prompt lengths and digit timeouts, so run tests
 // inside testing/synctest.Test: time is then virtual, and a test that waits 10 s for a

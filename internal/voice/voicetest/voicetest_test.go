@@ -3,12 +3,14 @@ package voicetest
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/hotlinecc/hotline/internal/voice"
+	"github.com/hotlinecc/hotline/internal/voice/media"
 )
 
 // run starts an engine inside a synctest bubble with handler h and closes it at the end.
@@ -283,7 +285,7 @@ func TestRoomMatrix(t *testing.T) {
 		if _, ok := room.Members()[sup.ID()]; ok {
 			t.Fatal("joining another room did not move the call")
 		}
-		rec, err := room.Record("/tmp/x.wav", cust)
+		rec, err := room.Record(filepath.Join(t.TempDir(), "room.wav"), cust)
 		must(t, err)
 		must(t, room.Close())
 		<-rec.Done()
@@ -304,16 +306,17 @@ func TestRecordStops(t *testing.T) {
 		term string
 		took time.Duration
 	}{
-		{"terminator", voice.RecordOptions{Terminators: "#"}, func(c *Call) { time.Sleep(7 * time.Second); c.Press("#") }, "#", 7 * time.Second},
+		{"terminator", voice.RecordOptions{Terminators: "#"}, func(c *Call) { time.Sleep(7*time.Second + time.Millisecond); c.Press("#") }, "#", 7 * time.Second},
 		{"max duration", voice.RecordOptions{MaxDuration: 30 * time.Second}, func(c *Call) {}, "", 30 * time.Second},
-		{"hangup", voice.RecordOptions{Terminators: "#"}, func(c *Call) { time.Sleep(4 * time.Second); c.RemoteHangup() }, "", 4 * time.Second},
+		{"hangup", voice.RecordOptions{Terminators: "#"}, func(c *Call) { time.Sleep(4*time.Second + time.Millisecond); c.RemoteHangup() }, "", 4 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var info voice.RecordInfo
+			path := filepath.Join(t.TempDir(), "vm.wav")
 			h := func(ctx context.Context, c voice.Call) {
 				_ = c.Answer(ctx)
-				rec, err := c.Record("/tmp/vm.wav", tt.opt)
+				rec, err := c.Record(path, tt.opt)
 				must(t, err)
 				<-rec.Done()
 				info, err = rec.Stop()
@@ -321,11 +324,17 @@ func TestRecordStops(t *testing.T) {
 			}
 			run(t, Options{}, h, func(e *Engine) {
 				c := e.Inbound("1", "2")
+				c.Say(media.NewTone(1000, 8000, 0))
 				tt.act(c)
 				<-c.Done()
 			})
-			if info.Terminator != tt.term || info.Duration != tt.took || info.Path != "/tmp/vm.wav" {
+			if info.Terminator != tt.term || info.Duration != tt.took || info.Path != path {
 				t.Fatalf("info %+v", info)
+			}
+			w, err := media.ReadWAV(path)
+			must(t, err)
+			if n := len(w.Channels[0]); time.Duration(n)*time.Second/8000 != tt.took || media.ToneLevel(w.Channels[0][n-160:], 1000) < 7000 {
+				t.Fatalf("file holds %d samples without the caller's tone", n)
 			}
 		})
 	}
@@ -336,4 +345,33 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestRoomAudio mixes real frames: the caller says 1 kHz, the agent 2 kHz, and a
+// supervisor who listens hears both while the caller hears only the agent.
+func TestRoomAudio(t *testing.T) {
+	run(t, Options{}, nil, func(e *Engine) {
+		ctx := context.Background()
+		e.Phone("1001")
+		e.Phone("2001")
+		e.Phone("9")
+		caller, _ := e.Originate(ctx, voice.Dial{To: "9"})
+		agent, _ := e.Originate(ctx, voice.Dial{To: "1001"})
+		sup, _ := e.Originate(ctx, voice.Dial{To: "2001"})
+		caller.(*Call).Say(media.NewTone(1000, 8000, 0))
+		agent.(*Call).Say(media.NewTone(2000, 8000, 0))
+		room := e.NewRoom()
+		must(t, room.Join(caller, voice.Role{Kind: voice.Full}))
+		must(t, room.Join(agent, voice.Role{Kind: voice.Full}))
+		must(t, room.Join(sup, voice.Role{Kind: voice.Listen}))
+		time.Sleep(100 * time.Millisecond)
+		level := func(c voice.Call, f float64) float64 { h := c.(*Call).Heard(); return media.ToneLevel(h[:], f) }
+		if level(caller, 2000) < 7000 || level(caller, 1000) > 100 {
+			t.Errorf("caller hears 2k %.0f 1k %.0f", level(caller, 2000), level(caller, 1000))
+		}
+		if level(sup, 2000) < 7000 || level(sup, 1000) < 7000 {
+			t.Errorf("supervisor hears 2k %.0f 1k %.0f", level(sup, 2000), level(sup, 1000))
+		}
+		must(t, room.Close())
+	})
 }
