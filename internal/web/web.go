@@ -136,7 +136,6 @@ var nav = []struct {
 	{NavItem{Key: "nav.roles", Href: "/roles", Shortcut: "o"}, auth.PermUsersManage},
 	{NavItem{Key: "nav.audit", Href: "/audit", Shortcut: "a"}, auth.PermAuditRead},
 	{NavItem{Key: "nav.webhooks", Href: "/settings/webhooks", Shortcut: "w"}, auth.PermSettingsManage},
-	{NavItem{Key: "nav.jobs", Href: "/settings/jobs", Shortcut: "j"}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.profile", Href: "/profile", Shortcut: "p"}, auth.PermConsole},
 }
 

@@ -84,7 +84,7 @@ type Input struct {
 type Options struct {
 	Now         func() time.Time
 	Client      *http.Client  // default: 10 s timeout, redirects not followed
-	MaxAttempts int           // delivery attempts before giving up; default 8 (about 40 minutes)
+	MaxAttempts int           // delivery attempts before giving up; default 10 (retries over roughly 40 to 85 minutes)
 	Settle      time.Duration // how long a gap in event ids may be an uncommitted event; default 5s
 	Poll        time.Duration // the dispatcher's fallback poll; default 2s
 }
@@ -107,7 +107,7 @@ func New(d *db.DB, q *jobs.Queue, ev *events.Log, o Options) *Store {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 8
+		o.MaxAttempts = 10
 	}
 	if o.Settle <= 0 {
 		o.Settle = 5 * time.Second
