@@ -17,6 +17,7 @@ type Route struct {
 func (a *API) Routes() []Route {
 	console := auth.Need(auth.PermConsole)
 	admin := auth.Need(auth.PermUsersManage)
+	settings := auth.Need(auth.PermSettingsManage)
 	return []Route{
 		{"GET", "/api/v1/openapi.json", auth.Anyone, a.openapi},
 		{"GET", "/api/v1/me", console, a.serve(a.me)},
@@ -38,6 +39,15 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/audit", auth.Need(auth.PermAuditRead), a.serve(a.listAudit)},
 		{"GET", "/api/v1/customers", auth.Need(auth.PermCustomersRead), a.serve(a.searchCustomers)},
 		{"GET", "/api/v1/queues", auth.Need(auth.PermWallboard), a.serve(a.listQueues)},
+
+		{"GET", "/api/v1/webhooks", settings, a.serve(a.listWebhooks)},
+		{"POST", "/api/v1/webhooks", settings, a.serve(a.createWebhook)},
+		{"GET", "/api/v1/webhooks/{id}", settings, a.serve(a.getWebhook)},
+		{"PATCH", "/api/v1/webhooks/{id}", settings, a.serve(a.updateWebhook)},
+		{"DELETE", "/api/v1/webhooks/{id}", settings, a.serve(a.deleteWebhook)},
+		{"GET", "/api/v1/webhooks/{id}/deliveries", settings, a.serve(a.listDeliveries)},
+		{"POST", "/api/v1/webhooks/{id}/test", settings, a.serve(a.testWebhook)},
+		{"POST", "/api/v1/webhooks/deliveries/{id}/redeliver", settings, a.serve(a.redeliver)},
 	}
 }
 

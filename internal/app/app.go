@@ -23,7 +23,9 @@ import (
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/events"
 	"github.com/hotlinecc/hotline/internal/i18n"
+	"github.com/hotlinecc/hotline/internal/jobs"
 	"github.com/hotlinecc/hotline/internal/web"
+	"github.com/hotlinecc/hotline/internal/webhook"
 )
 
 // App is one Hotline process's services.
@@ -39,9 +41,13 @@ type App struct {
 	Metrics   *prometheus.Registry
 	Console   *web.Console
 	API       *api.API
+	Jobs      *jobs.Queue
+	Runner    *jobs.Runner // register handlers and schedules before Start
+	Webhooks  *webhook.Store
 
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	jobRuns  *prometheus.CounterVec
 }
 
 // Open connects to the database named by cfg, migrates it and builds the services.
@@ -77,7 +83,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Name: "hotline_http_request_duration_seconds", Help: "HTTP request latency by route.",
 		Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 	}, []string{"route"})
-	a.Metrics.MustRegister(a.requests, a.duration,
+	a.buildJobs()
+	a.Metrics.MustRegister(a.requests, a.duration, a.jobRuns,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	catalog, err := i18n.Load()
@@ -87,13 +94,15 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 	}
 	a.Console, err = web.New(web.Deps{
 		Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Catalog: catalog, Log: log,
+		Webhooks: a.Webhooks, Jobs: a.Jobs,
 		Location: cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
 	})
 	if err != nil {
 		d.Close()
 		return nil, fmt.Errorf("app: templates: %w", err)
 	}
-	a.API = api.New(api.Deps{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Log: log, MaxBodyBytes: cfg.MaxBodyBytes})
+	a.API = api.New(api.Deps{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Log: log, MaxBodyBytes: cfg.MaxBodyBytes,
+		Webhooks: a.Webhooks})
 	return a, nil
 }
 

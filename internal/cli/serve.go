@@ -47,6 +47,14 @@ func serve(ctx context.Context, env Env, args []string) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// Background work (jobs, webhooks) stops before the deferred Close of the database.
+	stop, err := a.Start(ctx)
+	if err != nil {
+		srv.Close()
+		<-errc
+		return err
+	}
+	defer stop()
 	select {
 	case err := <-errc:
 		return err
@@ -82,7 +90,7 @@ func firstStart(ctx context.Context, env Env, a *app.App) error {
 	if a.Config.Demo {
 		if n == 0 {
 			fmt.Fprintln(env.Stdout, "Loading the demo center (first start with --demo)...")
-			if err := demo.Load(ctx, demo.Services{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues}); err != nil {
+			if err := demo.Load(ctx, demo.Services{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Webhooks: a.Webhooks}); err != nil {
 				return err
 			}
 		}
@@ -126,7 +134,7 @@ func loadDemo(ctx context.Context, env Env, args []string) error {
 		}
 		return err
 	}
-	if err := demo.Load(ctx, demo.Services{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues}); err != nil {
+	if err := demo.Load(ctx, demo.Services{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Webhooks: a.Webhooks}); err != nil {
 		return err
 	}
 	printDemoLogins(env, a)

@@ -12,6 +12,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
 	"github.com/hotlinecc/hotline/internal/crm"
+	"github.com/hotlinecc/hotline/internal/webhook"
 )
 
 // Password is every demo user's password. It exists only in a database loaded with
@@ -71,6 +72,7 @@ type Services struct {
 	Auth      *auth.Service
 	Customers *crm.Store
 	Queues    *acdstore.Store
+	Webhooks  *webhook.Store // optional
 }
 
 // CustomerCount is how many demo customers Load creates.
@@ -120,6 +122,26 @@ func Load(ctx context.Context, s Services) error {
 	for _, c := range Customers(rng, CustomerCount) {
 		if err := s.Customers.Create(ctx, c); err != nil {
 			return fmt.Errorf("demo: customer %s: %w", c.Name, err)
+		}
+	}
+	return loadWebhooks(ctx, s)
+}
+
+// loadWebhooks adds two example webhooks, inactive, since their receivers do not exist.
+func loadWebhooks(ctx context.Context, s Services) error {
+	if s.Webhooks == nil {
+		return nil
+	}
+	off := false
+	for _, h := range []struct {
+		name, url string
+		events    []string
+	}{
+		{"ERP 工单同步（示例）", "https://erp.example.cn/hotline/webhook", []string{"ticket.*"}},
+		{"维修站派单通知（示例）", "https://station.example.cn/api/orders", []string{"ticket.dispatched", "ticket.status_changed"}},
+	} {
+		if _, err := s.Webhooks.Create(ctx, webhook.Input{Name: &h.name, URL: &h.url, Events: &h.events, Active: &off}); err != nil {
+			return fmt.Errorf("demo: webhook %s: %w", h.name, err)
 		}
 	}
 	return nil

@@ -19,6 +19,7 @@ type Route struct {
 func (c *Console) Routes() []Route {
 	console := auth.Need(auth.PermConsole)
 	admin := auth.Need(auth.PermUsersManage)
+	settings := auth.Need(auth.PermSettingsManage)
 	return []Route{
 		{"GET /login", auth.Anyone, c.loginPage},
 		{"POST /login", auth.Anyone, c.login},
@@ -44,6 +45,20 @@ func (c *Console) Routes() []Route {
 		{"POST /partners", admin, c.createPartner},
 		{"GET /roles", admin, c.roles},
 		{"GET /audit", auth.Need(auth.PermAuditRead), c.audit},
+
+		{"GET /settings/webhooks", settings, c.webhooks},
+		{"GET /settings/webhooks/new", settings, c.newWebhook},
+		{"POST /settings/webhooks", settings, c.createWebhook},
+		{"GET /settings/webhooks/{id}", settings, c.editWebhook},
+		{"POST /settings/webhooks/{id}", settings, c.updateWebhook},
+		{"POST /settings/webhooks/{id}/active", settings, c.toggleWebhook},
+		{"POST /settings/webhooks/{id}/secret", settings, c.rotateWebhookSecret},
+		{"POST /settings/webhooks/{id}/test", settings, c.testWebhook},
+		{"POST /settings/webhooks/{id}/delete", settings, c.deleteWebhook},
+		{"POST /settings/webhooks/deliveries/{id}/redeliver", settings, c.redeliver},
+		{"GET /settings/jobs", settings, c.jobs},
+		{"POST /settings/jobs/{id}/retry", settings, c.retryJob},
+		{"POST /settings/jobs/{id}/discard", settings, c.discardJob},
 	}
 }
 

@@ -21,6 +21,8 @@ import (
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
 	"github.com/hotlinecc/hotline/internal/i18n"
+	"github.com/hotlinecc/hotline/internal/jobs"
+	"github.com/hotlinecc/hotline/internal/webhook"
 )
 
 //go:embed templates/*.html
@@ -35,6 +37,8 @@ type Deps struct {
 	Customers *crm.Store
 	Queues    *acdstore.Store
 	Catalog   *i18n.Catalog
+	Webhooks  *webhook.Store
+	Jobs      *jobs.Queue
 	Log       *slog.Logger
 	Location  *time.Location // the center's time zone
 	// SecureCookies is "auto" (Secure when the request came over TLS), "always" or "never".
@@ -131,6 +135,7 @@ var nav = []struct {
 	{NavItem{Key: "nav.partners", Href: "/partners", Shortcut: "r"}, auth.PermUsersManage},
 	{NavItem{Key: "nav.roles", Href: "/roles", Shortcut: "o"}, auth.PermUsersManage},
 	{NavItem{Key: "nav.audit", Href: "/audit", Shortcut: "a"}, auth.PermAuditRead},
+	{NavItem{Key: "nav.webhooks", Href: "/settings/webhooks", Shortcut: "w"}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.profile", Href: "/profile", Shortcut: "p"}, auth.PermConsole},
 }
 
