@@ -2,6 +2,7 @@ package ivr
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -273,4 +274,41 @@ func shanghai(t *testing.T) *time.Location {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+// The demo hotline's lookup endpoint answers the same for a number every time, and
+// the interpreter reads it through Results.
+func TestDemoRepairStatus(t *testing.T) {
+	h := DemoRepairStatus(func() time.Time { return time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC) }, shanghai(t))
+	get := func(q string) (int, map[string]string) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", DemoRepairPath+q, nil))
+		var m map[string]string
+		json.Unmarshal(rec.Body.Bytes(), &m)
+		return rec.Code, m
+	}
+	if code, _ := get("?phone=abc"); code != 400 {
+		t.Fatalf("bad phone: %d", code)
+	}
+	found := 0
+	for _, phone := range []string{"13800138000", "13912345678", "01062561234", "4008001234", "13700000001", "13600000002", "13500000003", "13400000004"} {
+		code, m := get("?phone=" + phone)
+		code2, m2 := get("?phone=" + phone)
+		if code != code2 || m["status"] != m2["status"] {
+			t.Fatalf("%s answers differently", phone)
+		}
+		switch code {
+		case 200:
+			found++
+			if v, ok := jsonPath(map[string]any{"eta": m["eta"]}, "eta"); !ok || !strings.HasPrefix(v, "2026-11-2") || m["status"] == "" || m["status_en"] == "" {
+				t.Errorf("%s: %v", phone, m)
+			}
+		case 404:
+		default:
+			t.Errorf("%s: %d", phone, code)
+		}
+	}
+	if found == 0 {
+		t.Fatal("no demo number has a repair order")
+	}
 }

@@ -19,6 +19,7 @@ type Route struct {
 func (c *Console) Routes() []Route {
 	console := auth.Need(auth.PermConsole)
 	admin := auth.Need(auth.PermUsersManage)
+	settings := auth.Need(auth.PermSettingsManage)
 	return []Route{
 		{"GET /login", auth.Anyone, c.loginPage},
 		{"POST /login", auth.Anyone, c.login},
@@ -44,6 +45,17 @@ func (c *Console) Routes() []Route {
 		{"POST /partners", admin, c.createPartner},
 		{"GET /roles", admin, c.roles},
 		{"GET /audit", auth.Need(auth.PermAuditRead), c.audit},
+
+		{"GET /settings/ivr", settings, c.ivrFlows},
+		{"POST /settings/ivr", settings, c.createIVRFlow},
+		{"GET /settings/ivr/{id}", settings, c.ivrFlow},
+		{"POST /settings/ivr/{id}", settings, c.saveIVRFlow},
+		{"POST /settings/ivr/{id}/default", settings, c.setDefaultIVRFlow},
+		{"POST /settings/ivr/{id}/delete", settings, c.deleteIVRFlow},
+		{"GET /settings/prompts", settings, c.prompts},
+		{"POST /settings/prompts", settings, c.uploadPrompt},
+		{"GET /settings/prompts/audio", settings, c.promptAudio},
+		{"POST /settings/prompts/{id}/delete", settings, c.deletePrompt},
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
 	"github.com/hotlinecc/hotline/internal/i18n"
+	"github.com/hotlinecc/hotline/internal/ivr"
 )
 
 //go:embed templates/*.html
@@ -34,6 +35,7 @@ type Deps struct {
 	Auth      *auth.Service
 	Customers *crm.Store
 	Queues    *acdstore.Store
+	IVR       *ivr.Store
 	Catalog   *i18n.Catalog
 	Log       *slog.Logger
 	Location  *time.Location // the center's time zone
@@ -131,6 +133,7 @@ var nav = []struct {
 	{NavItem{Key: "nav.partners", Href: "/partners", Shortcut: "r"}, auth.PermUsersManage},
 	{NavItem{Key: "nav.roles", Href: "/roles", Shortcut: "o"}, auth.PermUsersManage},
 	{NavItem{Key: "nav.audit", Href: "/audit", Shortcut: "a"}, auth.PermAuditRead},
+	{NavItem{Key: "nav.ivr", Href: "/settings/ivr", Shortcut: "i"}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.profile", Href: "/profile", Shortcut: "p"}, auth.PermConsole},
 }
 
