@@ -17,6 +17,7 @@ type Route struct {
 func (a *API) Routes() []Route {
 	console := auth.Need(auth.PermConsole)
 	admin := auth.Need(auth.PermUsersManage)
+	settings := auth.Need(auth.PermSettingsManage)
 	return []Route{
 		{"GET", "/api/v1/openapi.json", auth.Anyone, a.openapi},
 		{"GET", "/api/v1/me", console, a.serve(a.me)},
@@ -38,6 +39,17 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/audit", auth.Need(auth.PermAuditRead), a.serve(a.listAudit)},
 		{"GET", "/api/v1/customers", auth.Need(auth.PermCustomersRead), a.serve(a.searchCustomers)},
 		{"GET", "/api/v1/queues", auth.Need(auth.PermWallboard), a.serve(a.listQueues)},
+
+		{"GET", "/api/v1/ivr/flows", settings, a.serve(a.listFlows)},
+		{"POST", "/api/v1/ivr/flows", settings, a.serve(a.createFlow)},
+		{"POST", "/api/v1/ivr/validate", settings, a.serve(a.validateFlow)},
+		{"GET", "/api/v1/ivr/flows/{id}", settings, a.serve(a.getFlow)},
+		{"PUT", "/api/v1/ivr/flows/{id}", settings, a.serve(a.replaceFlow)},
+		{"DELETE", "/api/v1/ivr/flows/{id}", settings, a.serve(a.deleteFlow)},
+		{"POST", "/api/v1/ivr/flows/{id}/default", settings, a.serve(a.setDefaultFlow)},
+		{"GET", "/api/v1/prompts", settings, a.serve(a.listPrompts)},
+		{"POST", "/api/v1/prompts", settings, a.serve(a.uploadPrompt)},
+		{"DELETE", "/api/v1/prompts/{id}", settings, a.serve(a.deletePrompt)},
 	}
 }
 

@@ -29,8 +29,8 @@ var shipped embed.FS
 // MusicOnHold is the shipped music-on-hold prompt's name.
 const MusicOnHold = "moh"
 
-// MaxPromptBytes is the largest prompt an administrator may upload (about a minute).
-const MaxPromptBytes = 1 << 20
+// MaxPromptBytes is the largest prompt an administrator may upload (about a minute; under the default request body limit).
+const MaxPromptBytes = 960 << 10
 
 var promptNamePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 

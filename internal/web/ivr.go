@@ -55,17 +55,17 @@ func (c *Console) createIVRFlow(w http.ResponseWriter, r *http.Request) {
 // ivrFlowData is the editor: the flow, its problems per node and the choices of the
 // form's selects.
 type ivrFlowData struct {
-	Flow        *ivr.Flow
-	Problems    map[string][]string // node id ("" for the flow) -> messages
-	Error       string
-	Kinds       []ivr.Kind
-	SayAs       []ivr.SayAs
-	Targets     []ivr.Target
-	Queues      []string
-	Prompts     []string
-	Outline     []outlineLine
-	Weekdays    []string
-	Nodes       []nodeView // the flow's nodes and a blank one to add
+	Flow     *ivr.Flow
+	Problems map[string][]string // node id ("" for the flow) -> messages
+	Error    string
+	Kinds    []ivr.Kind
+	SayAs    []ivr.SayAs
+	Targets  []ivr.Target
+	Queues   []string
+	Prompts  []string
+	Outline  []outlineLine
+	Weekdays []string
+	Nodes    []nodeView // the flow's nodes and a blank one to add
 }
 
 // nodeView is one node in the editor, with blank exit rows to add exits.
