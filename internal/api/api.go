@@ -15,6 +15,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
 	"github.com/hotlinecc/hotline/internal/webhook"
+	"github.com/hotlinecc/hotline/internal/ivr"
 )
 
 // Deps are what the API needs from the rest of Hotline.
@@ -23,6 +24,7 @@ type Deps struct {
 	Customers    *crm.Store
 	Queues       *acdstore.Store
 	Webhooks     *webhook.Store
+	IVR          *ivr.Store
 	Log          *slog.Logger
 	MaxBodyBytes int64
 }

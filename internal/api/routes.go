@@ -48,6 +48,16 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/webhooks/{id}/deliveries", settings, a.serve(a.listDeliveries)},
 		{"POST", "/api/v1/webhooks/{id}/test", settings, a.serve(a.testWebhook)},
 		{"POST", "/api/v1/webhooks/deliveries/{id}/redeliver", settings, a.serve(a.redeliver)},
+		{"GET", "/api/v1/ivr/flows", settings, a.serve(a.listFlows)},
+		{"POST", "/api/v1/ivr/flows", settings, a.serve(a.createFlow)},
+		{"POST", "/api/v1/ivr/validate", settings, a.serve(a.validateFlow)},
+		{"GET", "/api/v1/ivr/flows/{id}", settings, a.serve(a.getFlow)},
+		{"PUT", "/api/v1/ivr/flows/{id}", settings, a.serve(a.replaceFlow)},
+		{"DELETE", "/api/v1/ivr/flows/{id}", settings, a.serve(a.deleteFlow)},
+		{"POST", "/api/v1/ivr/flows/{id}/default", settings, a.serve(a.setDefaultFlow)},
+		{"GET", "/api/v1/prompts", settings, a.serve(a.listPrompts)},
+		{"POST", "/api/v1/prompts", settings, a.serve(a.uploadPrompt)},
+		{"DELETE", "/api/v1/prompts/{id}", settings, a.serve(a.deletePrompt)},
 	}
 }
 

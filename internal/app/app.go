@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,6 +24,8 @@ import (
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/events"
 	"github.com/hotlinecc/hotline/internal/i18n"
+	"github.com/hotlinecc/hotline/internal/ivr"
+	"github.com/hotlinecc/hotline/internal/ivr/tts"
 	"github.com/hotlinecc/hotline/internal/jobs"
 	"github.com/hotlinecc/hotline/internal/web"
 	"github.com/hotlinecc/hotline/internal/webhook"
@@ -38,6 +41,8 @@ type App struct {
 	Events    *events.Log
 	Customers *crm.Store
 	Queues    *acdstore.Store
+	IVR       *ivr.Store
+	IVRRunner *ivr.Runner // runs IVR flows on calls (for the switchboard)
 	Metrics   *prometheus.Registry
 	Console   *web.Console
 	API       *api.API
@@ -76,6 +81,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Queues:    acdstore.New(d),
 		Metrics:   prometheus.NewRegistry(),
 	}
+	a.IVR = ivr.NewStore(d, filepath.Join(cfg.DataDir, "prompts"), a.queueCodes)
+	a.IVRRunner = &ivr.Runner{Prompts: a.IVR, TTS: tts.New(filepath.Join(cfg.DataDir, "tts"), log),
+		HTTP: &http.Client{Timeout: 30 * time.Second}, SelfURL: "http://" + cfg.HTTPAddr, Location: cfg.Location(), Log: log}
 	a.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "hotline_http_requests_total", Help: "HTTP requests by route and status.",
 	}, []string{"route", "code"})
@@ -93,17 +101,40 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		return nil, err
 	}
 	a.Console, err = web.New(web.Deps{
-		Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Catalog: catalog, Log: log,
-		Webhooks: a.Webhooks, Jobs: a.Jobs,
-		Location: cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
+		Auth:      a.Auth,
+		Customers: a.Customers,
+		Queues:    a.Queues,
+		Webhooks:  a.Webhooks,
+		Jobs:      a.Jobs,
+		IVR:       a.IVR,
+		Catalog:   catalog,
+		Log:       log,
+		Location:  cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
 	})
 	if err != nil {
 		d.Close()
 		return nil, fmt.Errorf("app: templates: %w", err)
 	}
-	a.API = api.New(api.Deps{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Log: log, MaxBodyBytes: cfg.MaxBodyBytes,
-		Webhooks: a.Webhooks})
+	a.API = api.New(api.Deps{
+		Auth:         a.Auth,
+		Customers:    a.Customers,
+		Queues:       a.Queues,
+		Webhooks:     a.Webhooks,
+		IVR:          a.IVR,
+		Log:          log,
+		MaxBodyBytes: cfg.MaxBodyBytes,
+	})
 	return a, nil
+}
+
+// queueCodes lists the ACD queue codes, for validating IVR queue nodes.
+func (a *App) queueCodes(ctx context.Context) ([]string, error) {
+	qs, err := a.Queues.Queues(ctx)
+	codes := make([]string, 0, len(qs))
+	for _, q := range qs {
+		codes = append(codes, q.Code)
+	}
+	return codes, err
 }
 
 // Close releases the database.
@@ -141,7 +172,19 @@ func (a *App) opsRoutes() []opsRoute {
 		})},
 		{"GET /readyz", http.HandlerFunc(a.ready)},
 		{"GET /metrics", promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{})},
+		{"GET " + ivr.DemoRepairPath, a.demoOnly(ivr.DemoRepairStatus(time.Now, a.Config.Location()))},
 	}
+}
+
+// demoOnly serves h only on a server started with --demo; elsewhere the path is unknown.
+func (a *App) demoOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !a.Config.Demo {
+			a.Console.Fail(w, r, errs.E(errs.NotFound, "Not found.").WithKey("not_found"))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // ready answers 200 when the database answers and its schema is current.

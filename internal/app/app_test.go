@@ -31,7 +31,7 @@ func testServer(t testing.TB) (*httptest.Server, *app.App) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
-	if err := demo.Load(context.Background(), demo.Services{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Webhooks: a.Webhooks}); err != nil {
+	if err := a.LoadDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(a.Handler())

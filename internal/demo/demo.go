@@ -13,6 +13,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/auth"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/webhook"
+	"github.com/hotlinecc/hotline/internal/ivr"
 )
 
 // Password is every demo user's password. It exists only in a database loaded with
@@ -73,6 +74,7 @@ type Services struct {
 	Customers *crm.Store
 	Queues    *acdstore.Store
 	Webhooks  *webhook.Store // optional
+	IVR       *ivr.Store // nil: no IVR flows
 }
 
 // CustomerCount is how many demo customers Load creates.
@@ -116,6 +118,11 @@ func Load(ctx context.Context, s Services) error {
 			if err := s.Queues.AddMember(ctx, queueIDs[code], u.ID, prof); err != nil {
 				return fmt.Errorf("demo: %w", err)
 			}
+		}
+	}
+	if s.IVR != nil {
+		if err := loadIVR(ctx, s.IVR); err != nil {
+			return err
 		}
 	}
 	rng := rand.New(rand.NewPCG(2026, 11))

@@ -59,6 +59,16 @@ func (c *Console) Routes() []Route {
 		{"GET /settings/jobs", settings, c.jobs},
 		{"POST /settings/jobs/{id}/retry", settings, c.retryJob},
 		{"POST /settings/jobs/{id}/discard", settings, c.discardJob},
+		{"GET /settings/ivr", settings, c.ivrFlows},
+		{"POST /settings/ivr", settings, c.createIVRFlow},
+		{"GET /settings/ivr/{id}", settings, c.ivrFlow},
+		{"POST /settings/ivr/{id}", settings, c.saveIVRFlow},
+		{"POST /settings/ivr/{id}/default", settings, c.setDefaultIVRFlow},
+		{"POST /settings/ivr/{id}/delete", settings, c.deleteIVRFlow},
+		{"GET /settings/prompts", settings, c.prompts},
+		{"POST /settings/prompts", settings, c.uploadPrompt},
+		{"GET /settings/prompts/audio", settings, c.promptAudio},
+		{"POST /settings/prompts/{id}/delete", settings, c.deletePrompt},
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/i18n"
 	"github.com/hotlinecc/hotline/internal/jobs"
 	"github.com/hotlinecc/hotline/internal/webhook"
+	"github.com/hotlinecc/hotline/internal/ivr"
 )
 
 //go:embed templates/*.html
@@ -36,6 +37,7 @@ type Deps struct {
 	Auth      *auth.Service
 	Customers *crm.Store
 	Queues    *acdstore.Store
+	IVR       *ivr.Store
 	Catalog   *i18n.Catalog
 	Webhooks  *webhook.Store
 	Jobs      *jobs.Queue
@@ -136,6 +138,7 @@ var nav = []struct {
 	{NavItem{Key: "nav.roles", Href: "/roles", Shortcut: "o"}, auth.PermUsersManage},
 	{NavItem{Key: "nav.audit", Href: "/audit", Shortcut: "a"}, auth.PermAuditRead},
 	{NavItem{Key: "nav.webhooks", Href: "/settings/webhooks", Shortcut: "w"}, auth.PermSettingsManage},
+	{NavItem{Key: "nav.ivr", Href: "/settings/ivr", Shortcut: "i"}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.profile", Href: "/profile", Shortcut: "p"}, auth.PermConsole},
 }
 
