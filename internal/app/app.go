@@ -23,6 +23,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/events"
 	"github.com/hotlinecc/hotline/internal/i18n"
+	"github.com/hotlinecc/hotline/internal/kb"
 	"github.com/hotlinecc/hotline/internal/web"
 )
 
@@ -36,6 +37,7 @@ type App struct {
 	Events    *events.Log
 	Customers *crm.Store
 	Queues    *acdstore.Store
+	KB        *kb.Service
 	Metrics   *prometheus.Registry
 	Console   *web.Console
 	API       *api.API
@@ -70,6 +72,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Queues:    acdstore.New(d),
 		Metrics:   prometheus.NewRegistry(),
 	}
+	a.KB = kb.New(d, a.Events)
 	a.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "hotline_http_requests_total", Help: "HTTP requests by route and status.",
 	}, []string{"route", "code"})
@@ -88,12 +91,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 	a.Console, err = web.New(web.Deps{
 		Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Catalog: catalog, Log: log,
 		Location: cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
+		KB: a.KB,
 	})
 	if err != nil {
 		d.Close()
 		return nil, fmt.Errorf("app: templates: %w", err)
 	}
-	a.API = api.New(api.Deps{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Log: log, MaxBodyBytes: cfg.MaxBodyBytes})
+	a.API = api.New(api.Deps{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Log: log, MaxBodyBytes: cfg.MaxBodyBytes,
+		KB: a.KB})
 	return a, nil
 }
 

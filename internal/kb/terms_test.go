@@ -131,3 +131,25 @@ func TestParseTags(t *testing.T) {
 		t.Errorf("ParseTags = %q, want %q", got, want)
 	}
 }
+
+func TestDiffLines(t *testing.T) {
+	tests := []struct {
+		old, new string
+		want     string
+	}{
+		{"a\nb\nc", "a\nb\nc", " a| b| c"},
+		{"a\nb\nc", "a\nx\nc", " a|-b|+x| c"},
+		{"一\n二", "一\n二\n三", " 一| 二|+三"},
+		{"", "新", "-|+新"},
+		{"保修一年\n电池半年", "保修两年\n电池半年", "-保修一年|+保修两年| 电池半年"},
+	}
+	for _, tt := range tests {
+		var parts []string
+		for _, l := range DiffLines(tt.old, tt.new) {
+			parts = append(parts, string(l.Op)+l.Text)
+		}
+		if got := strings.Join(parts, "|"); got != tt.want {
+			t.Errorf("DiffLines(%q, %q) = %q, want %q", tt.old, tt.new, got, tt.want)
+		}
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
 	"github.com/hotlinecc/hotline/internal/i18n"
+	"github.com/hotlinecc/hotline/internal/kb"
 )
 
 //go:embed templates/*.html
@@ -34,6 +35,7 @@ type Deps struct {
 	Auth      *auth.Service
 	Customers *crm.Store
 	Queues    *acdstore.Store
+	KB        *kb.Service
 	Catalog   *i18n.Catalog
 	Log       *slog.Logger
 	Location  *time.Location // the center's time zone
@@ -87,6 +89,7 @@ type Page struct {
 	Version  string
 	Location *time.Location
 	Data     any
+	Unread   int // published announcements the user has not acknowledged (the header badge)
 }
 
 // T translates a catalog key for the page's language.
@@ -131,6 +134,8 @@ var nav = []struct {
 	{NavItem{Key: "nav.partners", Href: "/partners", Shortcut: "r"}, auth.PermUsersManage},
 	{NavItem{Key: "nav.roles", Href: "/roles", Shortcut: "o"}, auth.PermUsersManage},
 	{NavItem{Key: "nav.audit", Href: "/audit", Shortcut: "a"}, auth.PermAuditRead},
+	{NavItem{Key: "nav.kb", Href: "/kb", Shortcut: "k"}, auth.PermKBRead},
+	{NavItem{Key: "nav.announcements", Href: "/announcements", Shortcut: "b"}, auth.PermKBRead},
 	{NavItem{Key: "nav.profile", Href: "/profile", Shortcut: "p"}, auth.PermConsole},
 }
 
@@ -149,6 +154,13 @@ func (c *Console) page(r *http.Request, titleKey string, data any) *Page {
 				item.Active = item.Href == r.URL.Path || (item.Href != "/" && strings.HasPrefix(r.URL.Path, item.Href+"/"))
 				p.Nav = append(p.Nav, item)
 			}
+		}
+		if c.KB != nil && pr.Can(auth.PermKBRead) {
+			n, err := c.KB.UnreadCount(r.Context(), pr.User.ID)
+			if err != nil {
+				c.Log.Error("unread announcements", "err", err)
+			}
+			p.Unread = n
 		}
 	}
 	if f := r.URL.Query().Get("ok"); f != "" && p.L.Has("flash."+f) {
