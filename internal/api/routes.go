@@ -17,6 +17,7 @@ type Route struct {
 func (a *API) Routes() []Route {
 	console := auth.Need(auth.PermConsole)
 	admin := auth.Need(auth.PermUsersManage)
+	kbRead, kbWrite, kbCurate := auth.Need(auth.PermKBRead), auth.Need(auth.PermKBWrite), auth.Need(auth.PermKBCurate)
 	return []Route{
 		{"GET", "/api/v1/openapi.json", auth.Anyone, a.openapi},
 		{"GET", "/api/v1/me", console, a.serve(a.me)},
@@ -38,6 +39,22 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/audit", auth.Need(auth.PermAuditRead), a.serve(a.listAudit)},
 		{"GET", "/api/v1/customers", auth.Need(auth.PermCustomersRead), a.serve(a.searchCustomers)},
 		{"GET", "/api/v1/queues", auth.Need(auth.PermWallboard), a.serve(a.listQueues)},
+
+		{"GET", "/api/v1/kb/articles", kbRead, a.serve(a.searchArticles)},
+		{"POST", "/api/v1/kb/articles", kbWrite, a.serve(a.createArticle)},
+		{"GET", "/api/v1/kb/articles/{id}", kbRead, a.serve(a.getArticle)},
+		{"PUT", "/api/v1/kb/articles/{id}", kbWrite, a.serve(a.updateArticle)},
+		{"GET", "/api/v1/kb/articles/{id}/versions", kbWrite, a.serve(a.articleVersions)},
+		{"GET", "/api/v1/kb/categories", kbRead, a.serve(a.listCategories)},
+		{"POST", "/api/v1/kb/categories", kbWrite, a.serve(a.createCategory)},
+		{"GET", "/api/v1/kb/scripts", kbRead, a.serve(a.getScript)},
+		{"GET", "/api/v1/announcements", kbRead, a.serve(a.listAnnouncements)},
+		{"POST", "/api/v1/announcements", kbWrite, a.serve(a.postAnnouncement)},
+		{"GET", "/api/v1/announcements/{id}", kbRead, a.serve(a.getAnnouncement)},
+		{"POST", "/api/v1/announcements/{id}/approve", kbCurate, a.serve(a.approveAnnouncement)},
+		{"POST", "/api/v1/announcements/{id}/reject", kbCurate, a.serve(a.rejectAnnouncement)},
+		{"POST", "/api/v1/announcements/{id}/ack", kbRead, a.serve(a.ackAnnouncement)},
+		{"GET", "/api/v1/announcements/{id}/reads", kbCurate, a.serve(a.announcementReads)},
 	}
 }
 
