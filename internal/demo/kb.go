@@ -17,13 +17,16 @@ type demoArticle struct {
 	kb.ArticleInput
 }
 
-var demoCategories = []struct{ name, parent string }{
-	{"故障排查", ""},
-	{"电源与电池", "故障排查"},
-	{"系统与软件", "故障排查"},
-	{"服务政策", ""},
-	{"产品与价格", ""},
-	{"English", ""},
+var demoCategories = []struct {
+	name, parent string
+	position     int
+}{
+	{"故障排查", "", 1},
+	{"电源与电池", "故障排查", 1},
+	{"系统与软件", "故障排查", 2},
+	{"服务政策", "", 2},
+	{"产品与价格", "", 3},
+	{"English", "", 4},
 }
 
 var demoArticles = []demoArticle{
@@ -171,7 +174,7 @@ func loadKB(ctx context.Context, k *kb.Service, staff map[string]*auth.User) err
 	expert, supervisor, admin := staff["expert"], staff["supervisor"], staff["admin"]
 	cats := map[string]int64{}
 	for _, c := range demoCategories {
-		made, err := k.CreateCategory(ctx, expert, kb.CategoryInput{Name: c.name, ParentID: cats[c.parent]})
+		made, err := k.CreateCategory(ctx, expert, kb.CategoryInput{Name: c.name, ParentID: cats[c.parent], Position: c.position})
 		if err != nil {
 			return fmt.Errorf("demo: category %s: %w", c.name, err)
 		}

@@ -41,7 +41,10 @@ type announcementsData struct {
 
 func (c *Console) announcements(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	d := &announcementsData{Status: q.Get("status"), Expired: q.Get("expired") == "1", Statuses: kb.AnnStatuses}
+	d := &announcementsData{Status: q.Get("status"), Expired: q.Get("expired") == "1"}
+	if u := me(r); kb.CanPost(u) || u.Can(auth.PermKBCurate) {
+		d.Statuses = []kb.AnnStatus{kb.AnnPublished, kb.Pending, kb.Rejected}
+	}
 	if d.Status == "" {
 		d.Status = string(kb.AnnPublished)
 	}
