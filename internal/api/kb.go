@@ -217,7 +217,7 @@ func (a *API) getScript(w http.ResponseWriter, r *http.Request) (int, any, error
 		out.Steps = append(out.Steps, scriptStepJSON{s.Step, s.Body, s.General})
 	}
 	if typ != "" || topic != "" {
-		sug, err := a.KB.Suggest(r.Context(), u, topic, typ, 5)
+		sug, err := a.KB.Suggest(r.Context(), topic, typ, 5)
 		if err != nil {
 			return 0, nil, err
 		}

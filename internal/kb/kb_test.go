@@ -140,15 +140,15 @@ func TestSearch(t *testing.T) {
 			t.Errorf("paging: %d of %d", len(r.Articles), r.Total)
 		}
 		// Suggest: tagged and matching first, then matching, then tagged.
-		sug, err := s.Suggest(ctx, p.agent, "客户说电脑无法开机", "repair", 3)
+		sug, err := s.Suggest(ctx, "客户说电脑无法开机", "repair", 3)
 		if err != nil || len(sug) == 0 || sug[0].ID != ids["电脑无法开机的排查步骤"] {
 			t.Fatalf("suggest: %v %v", sug, err)
 		}
-		sug, _ = s.Suggest(ctx, p.agent, "", "support", 10)
+		sug, _ = s.Suggest(ctx, "", "support", 10)
 		if len(sug) != 5 {
 			t.Errorf("suggest by type: %d", len(sug))
 		}
-		sug, _ = s.Suggest(ctx, p.agent, "电池", "presales", 10)
+		sug, _ = s.Suggest(ctx, "电池", "presales", 10)
 		if len(sug) != 1 || sug[0].Title != "笔记本电池不充电怎么办" {
 			t.Errorf("suggest does not show drafts to agents: %v", sug)
 		}

@@ -35,6 +35,11 @@ func (s *Service) Search(ctx context.Context, by *auth.User, f Filter) (*Result,
 	if err := need(by, auth.PermKBRead); err != nil {
 		return nil, err
 	}
+	return s.search(ctx, f, by.Can(auth.PermKBWrite))
+}
+
+// search runs f; only writers may see other statuses than published.
+func (s *Service) search(ctx context.Context, f Filter, writer bool) (*Result, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 20
 	}
@@ -51,8 +56,8 @@ func (s *Service) Search(ctx context.Context, by *auth.User, f Filter) (*Result,
 		return fmt.Sprintf("$%d", len(args))
 	}
 	switch {
-	case f.Status == "all" && by.Can(auth.PermKBWrite):
-	case f.Status == "" || !by.Can(auth.PermKBWrite):
+	case f.Status == "all" && writer:
+	case f.Status == "" || !writer:
 		conds = append(conds, "a.status = "+arg(string(Published)))
 	case Status(f.Status).Valid():
 		conds = append(conds, "a.status = "+arg(f.Status))
@@ -155,21 +160,22 @@ func (s *Service) Search(ctx context.Context, by *auth.User, f Filter) (*Result,
 
 // Suggest returns up to limit published articles for a call: those tagged with the
 // ticket type's code and matching the topic text first, then those matching the text,
-// then those tagged with the type.
-func (s *Service) Suggest(ctx context.Context, by *auth.User, text, ticketType string, limit int) ([]*Article, error) {
+// then those tagged with the type. Published articles are open to every reader of
+// knowledge; callers show them only to such readers.
+func (s *Service) Suggest(ctx context.Context, text, ticketType string, limit int) ([]*Article, error) {
 	if limit <= 0 || limit > 50 {
 		limit = 5
 	}
 	var byText, byTag []*Article
 	if strings.TrimSpace(text) != "" {
-		r, err := s.Search(ctx, by, Filter{Query: truncate(text, 200), Limit: 50})
+		r, err := s.search(ctx, Filter{Query: truncate(text, 200), Limit: 50}, false)
 		if err != nil {
 			return nil, err
 		}
 		byText = r.Articles
 	}
 	if ticketType = strings.TrimSpace(ticketType); ticketType != "" {
-		r, err := s.Search(ctx, by, Filter{Tag: ticketType, Limit: 50})
+		r, err := s.search(ctx, Filter{Tag: ticketType, Limit: 50}, false)
 		if err != nil {
 			return nil, err
 		}

@@ -359,7 +359,7 @@ func (c *Console) kbScriptsPage(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	if d.Type != "" || d.Topic != "" {
-		if d.Suggested, err = c.KB.Suggest(r.Context(), me(r), d.Topic, d.Type, 5); err != nil {
+		if d.Suggested, err = c.KB.Suggest(r.Context(), d.Topic, d.Type, 5); err != nil {
 			c.Fail(w, r, err)
 			return
 		}
