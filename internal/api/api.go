@@ -14,8 +14,9 @@ import (
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
-	"github.com/hotlinecc/hotline/internal/webhook"
 	"github.com/hotlinecc/hotline/internal/ivr"
+	"github.com/hotlinecc/hotline/internal/kb"
+	"github.com/hotlinecc/hotline/internal/webhook"
 )
 
 // Deps are what the API needs from the rest of Hotline.
@@ -25,6 +26,7 @@ type Deps struct {
 	Queues       *acdstore.Store
 	Webhooks     *webhook.Store
 	IVR          *ivr.Store
+	KB           *kb.Service
 	Log          *slog.Logger
 	MaxBodyBytes int64
 }

@@ -18,6 +18,7 @@ func (a *API) Routes() []Route {
 	console := auth.Need(auth.PermConsole)
 	admin := auth.Need(auth.PermUsersManage)
 	settings := auth.Need(auth.PermSettingsManage)
+	kbRead, kbWrite, kbCurate := auth.Need(auth.PermKBRead), auth.Need(auth.PermKBWrite), auth.Need(auth.PermKBCurate)
 	return []Route{
 		{"GET", "/api/v1/openapi.json", auth.Anyone, a.openapi},
 		{"GET", "/api/v1/me", console, a.serve(a.me)},
@@ -58,6 +59,21 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/prompts", settings, a.serve(a.listPrompts)},
 		{"POST", "/api/v1/prompts", settings, a.serve(a.uploadPrompt)},
 		{"DELETE", "/api/v1/prompts/{id}", settings, a.serve(a.deletePrompt)},
+		{"GET", "/api/v1/kb/articles", kbRead, a.serve(a.searchArticles)},
+		{"POST", "/api/v1/kb/articles", kbWrite, a.serve(a.createArticle)},
+		{"GET", "/api/v1/kb/articles/{id}", kbRead, a.serve(a.getArticle)},
+		{"PUT", "/api/v1/kb/articles/{id}", kbWrite, a.serve(a.updateArticle)},
+		{"GET", "/api/v1/kb/articles/{id}/versions", kbWrite, a.serve(a.articleVersions)},
+		{"GET", "/api/v1/kb/categories", kbRead, a.serve(a.listCategories)},
+		{"POST", "/api/v1/kb/categories", kbWrite, a.serve(a.createCategory)},
+		{"GET", "/api/v1/kb/scripts", kbRead, a.serve(a.getScript)},
+		{"GET", "/api/v1/announcements", kbRead, a.serve(a.listAnnouncements)},
+		{"POST", "/api/v1/announcements", kbWrite, a.serve(a.postAnnouncement)},
+		{"GET", "/api/v1/announcements/{id}", kbRead, a.serve(a.getAnnouncement)},
+		{"POST", "/api/v1/announcements/{id}/approve", kbCurate, a.serve(a.approveAnnouncement)},
+		{"POST", "/api/v1/announcements/{id}/reject", kbCurate, a.serve(a.rejectAnnouncement)},
+		{"POST", "/api/v1/announcements/{id}/ack", kbRead, a.serve(a.ackAnnouncement)},
+		{"GET", "/api/v1/announcements/{id}/reads", kbCurate, a.serve(a.announcementReads)},
 	}
 }
 

@@ -27,6 +27,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/ivr"
 	"github.com/hotlinecc/hotline/internal/ivr/tts"
 	"github.com/hotlinecc/hotline/internal/jobs"
+	"github.com/hotlinecc/hotline/internal/kb"
 	"github.com/hotlinecc/hotline/internal/web"
 	"github.com/hotlinecc/hotline/internal/webhook"
 )
@@ -43,6 +44,7 @@ type App struct {
 	Queues    *acdstore.Store
 	IVR       *ivr.Store
 	IVRRunner *ivr.Runner // runs IVR flows on calls (for the switchboard)
+	KB        *kb.Service
 	Metrics   *prometheus.Registry
 	Console   *web.Console
 	API       *api.API
@@ -84,6 +86,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 	a.IVR = ivr.NewStore(d, filepath.Join(cfg.DataDir, "prompts"), a.queueCodes)
 	a.IVRRunner = &ivr.Runner{Prompts: a.IVR, TTS: tts.New(filepath.Join(cfg.DataDir, "tts"), log),
 		HTTP: &http.Client{Timeout: 30 * time.Second}, SelfURL: "http://" + cfg.HTTPAddr, Location: cfg.Location(), Log: log}
+	a.KB = kb.New(d, a.Events)
 	a.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "hotline_http_requests_total", Help: "HTTP requests by route and status.",
 	}, []string{"route", "code"})
@@ -109,6 +112,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		IVR:       a.IVR,
 		Catalog:   catalog,
 		Log:       log,
+		KB:        a.KB,
 		Location:  cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
 	})
 	if err != nil {
@@ -122,6 +126,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Webhooks:     a.Webhooks,
 		IVR:          a.IVR,
 		Log:          log,
+		KB:           a.KB,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	return a, nil

@@ -14,5 +14,6 @@ func (a *App) LoadDemo(ctx context.Context) error {
 		Queues:    a.Queues,
 		Webhooks:  a.Webhooks,
 		IVR:       a.IVR,
+		KB:        a.KB,
 	})
 }

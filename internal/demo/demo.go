@@ -12,8 +12,9 @@ import (
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
 	"github.com/hotlinecc/hotline/internal/crm"
-	"github.com/hotlinecc/hotline/internal/webhook"
 	"github.com/hotlinecc/hotline/internal/ivr"
+	"github.com/hotlinecc/hotline/internal/kb"
+	"github.com/hotlinecc/hotline/internal/webhook"
 )
 
 // Password is every demo user's password. It exists only in a database loaded with
@@ -74,7 +75,8 @@ type Services struct {
 	Customers *crm.Store
 	Queues    *acdstore.Store
 	Webhooks  *webhook.Store // optional
-	IVR       *ivr.Store // nil: no IVR flows
+	IVR       *ivr.Store     // nil: no IVR flows
+	KB        *kb.Service    // optional: the demo knowledge base
 }
 
 // CustomerCount is how many demo customers Load creates.
@@ -100,6 +102,7 @@ func Load(ctx context.Context, s Services) error {
 		}
 		queueIDs[q.Code] = q.ID
 	}
+	staff := map[string]*auth.User{}
 	for _, du := range users {
 		in := auth.UserInput{Username: du.username, DisplayName: &du.name, Role: &du.role, Password: Password, Language: &du.lang}
 		email := du.username + "@hotline.example.cn"
@@ -114,6 +117,7 @@ func Load(ctx context.Context, s Services) error {
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
+		staff[du.username] = u
 		for code, prof := range du.queues {
 			if err := s.Queues.AddMember(ctx, queueIDs[code], u.ID, prof); err != nil {
 				return fmt.Errorf("demo: %w", err)
@@ -129,6 +133,11 @@ func Load(ctx context.Context, s Services) error {
 	for _, c := range Customers(rng, CustomerCount) {
 		if err := s.Customers.Create(ctx, c); err != nil {
 			return fmt.Errorf("demo: customer %s: %w", c.Name, err)
+		}
+	}
+	if s.KB != nil {
+		if err := loadKB(ctx, s.KB, staff); err != nil {
+			return err
 		}
 	}
 	return loadWebhooks(ctx, s)

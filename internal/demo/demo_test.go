@@ -10,12 +10,13 @@ import (
 	"github.com/hotlinecc/hotline/internal/db"
 	"github.com/hotlinecc/hotline/internal/db/dbtest"
 	"github.com/hotlinecc/hotline/internal/demo"
+	"github.com/hotlinecc/hotline/internal/kb"
 )
 
 func TestLoad(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		s := demo.Services{Auth: auth.NewService(d, auth.Options{}), Customers: crm.NewStore(d), Queues: acdstore.New(d)}
+		s := demo.Services{Auth: auth.NewService(d, auth.Options{}), Customers: crm.NewStore(d), Queues: acdstore.New(d), KB: kb.New(d, nil)}
 		if err := demo.Load(ctx, s); err != nil {
 			t.Fatal(err)
 		}
@@ -41,6 +42,17 @@ func TestLoad(t *testing.T) {
 		qs, err := s.Queues.Queues(ctx)
 		if err != nil || len(qs) != 5 {
 			t.Fatalf("queues %v %v", qs, err)
+		}
+		// The knowledge base answers Chinese and English searches.
+		agent, _ := s.Auth.UserByUsername(ctx, "agent1")
+		for q, want := range map[string]string{"电池": "笔记本电池不充电怎么办", "无法开机": "电脑无法开机的排查步骤", "serial number": "How to find the serial number"} {
+			r, err := s.KB.Search(ctx, agent, kb.Filter{Query: q})
+			if err != nil || len(r.Articles) == 0 || r.Articles[0].Title != want {
+				t.Fatalf("search %q: %v %v", q, r, err)
+			}
+		}
+		if n, _ := s.KB.UnreadCount(ctx, agent.ID); n != 1 {
+			t.Fatalf("agent1 has %d unread announcements, want 1", n)
 		}
 		// Two-character Chinese names are found by name.
 		found, total, err := s.Customers.Search(ctx, crm.Filter{Query: "王"})

@@ -20,6 +20,7 @@ func (c *Console) Routes() []Route {
 	console := auth.Need(auth.PermConsole)
 	admin := auth.Need(auth.PermUsersManage)
 	settings := auth.Need(auth.PermSettingsManage)
+	kbRead, kbWrite, kbCurate := auth.Need(auth.PermKBRead), auth.Need(auth.PermKBWrite), auth.Need(auth.PermKBCurate)
 	return []Route{
 		{"GET /login", auth.Anyone, c.loginPage},
 		{"POST /login", auth.Anyone, c.login},
@@ -69,6 +70,27 @@ func (c *Console) Routes() []Route {
 		{"POST /settings/prompts", settings, c.uploadPrompt},
 		{"GET /settings/prompts/audio", settings, c.promptAudio},
 		{"POST /settings/prompts/{id}/delete", settings, c.deletePrompt},
+		{"GET /kb", kbRead, c.kbSearch},
+		{"GET /kb/articles/new", kbWrite, c.kbNew},
+		{"POST /kb/articles", kbWrite, c.kbCreate},
+		{"GET /kb/articles/{id}", kbRead, c.kbArticle},
+		{"GET /kb/articles/{id}/edit", kbWrite, c.kbEdit},
+		{"POST /kb/articles/{id}", kbWrite, c.kbUpdate},
+		{"GET /kb/articles/{id}/versions", kbWrite, c.kbVersions},
+		{"POST /kb/articles/{id}/versions/{v}/restore", kbWrite, c.kbRestore},
+		{"GET /kb/categories", kbWrite, c.kbCategories},
+		{"POST /kb/categories", kbWrite, c.kbCreateCategory},
+		{"POST /kb/categories/{id}", kbWrite, c.kbUpdateCategory},
+		{"POST /kb/categories/{id}/delete", kbWrite, c.kbDeleteCategory},
+		{"GET /kb/scripts", kbRead, c.kbScripts},
+		{"POST /kb/scripts", kbWrite, c.kbSaveScript},
+		{"GET /announcements", kbRead, c.announcements},
+		{"GET /announcements/new", kbWrite, c.newAnnouncement},
+		{"POST /announcements", kbWrite, c.postAnnouncement},
+		{"GET /announcements/{id}", kbRead, c.announcement},
+		{"POST /announcements/{id}/ack", kbRead, c.ackAnnouncement},
+		{"POST /announcements/{id}/approve", kbCurate, c.approveAnnouncement},
+		{"POST /announcements/{id}/reject", kbCurate, c.rejectAnnouncement},
 	}
 }
 

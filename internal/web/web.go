@@ -21,9 +21,10 @@ import (
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
 	"github.com/hotlinecc/hotline/internal/i18n"
-	"github.com/hotlinecc/hotline/internal/jobs"
-	"github.com/hotlinecc/hotline/internal/webhook"
 	"github.com/hotlinecc/hotline/internal/ivr"
+	"github.com/hotlinecc/hotline/internal/jobs"
+	"github.com/hotlinecc/hotline/internal/kb"
+	"github.com/hotlinecc/hotline/internal/webhook"
 )
 
 //go:embed templates/*.html
@@ -38,6 +39,7 @@ type Deps struct {
 	Customers *crm.Store
 	Queues    *acdstore.Store
 	IVR       *ivr.Store
+	KB        *kb.Service
 	Catalog   *i18n.Catalog
 	Webhooks  *webhook.Store
 	Jobs      *jobs.Queue
@@ -93,6 +95,7 @@ type Page struct {
 	Version  string
 	Location *time.Location
 	Data     any
+	Unread   int // published announcements the user has not acknowledged (the header badge)
 }
 
 // T translates a catalog key for the page's language.
@@ -139,6 +142,8 @@ var nav = []struct {
 	{NavItem{Key: "nav.audit", Href: "/audit", Shortcut: "a"}, auth.PermAuditRead},
 	{NavItem{Key: "nav.webhooks", Href: "/settings/webhooks", Shortcut: "w"}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.ivr", Href: "/settings/ivr", Shortcut: "i"}, auth.PermSettingsManage},
+	{NavItem{Key: "nav.kb", Href: "/kb", Shortcut: "k"}, auth.PermKBRead},
+	{NavItem{Key: "nav.announcements", Href: "/announcements", Shortcut: "b"}, auth.PermKBRead},
 	{NavItem{Key: "nav.profile", Href: "/profile", Shortcut: "p"}, auth.PermConsole},
 }
 
@@ -157,6 +162,13 @@ func (c *Console) page(r *http.Request, titleKey string, data any) *Page {
 				item.Active = item.Href == r.URL.Path || (item.Href != "/" && strings.HasPrefix(r.URL.Path, item.Href+"/"))
 				p.Nav = append(p.Nav, item)
 			}
+		}
+		if c.KB != nil && pr.Can(auth.PermKBRead) {
+			n, err := c.KB.UnreadCount(r.Context(), pr.User.ID)
+			if err != nil {
+				c.Log.Error("unread announcements", "err", err)
+			}
+			p.Unread = n
 		}
 	}
 	if f := r.URL.Query().Get("ok"); f != "" && p.L.Has("flash."+f) {

@@ -44,6 +44,12 @@
     if (e.key === "n") {
       var n = document.querySelector('[data-shortcut="n"]');
       if (n) { e.preventDefault(); location.href = n.href; }
+      return;
+    }
+    // "a" acknowledges the first unread announcement, "e" edits what is shown.
+    if (e.key === "a" || e.key === "e") {
+      var el = document.querySelector('[data-shortcut="' + e.key + '"]');
+      if (el) { e.preventDefault(); el.click(); }
     }
   });
 
