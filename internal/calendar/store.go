@@ -61,7 +61,9 @@ func (s *Store) Update(ctx context.Context, c *Calendar) error {
 	})
 }
 
-func notFound() error { return errs.E(errs.NotFound, "Calendar not found.").WithKey("calendar_not_found") }
+func notFound() error {
+	return errs.E(errs.NotFound, "Calendar not found.").WithKey("calendar_not_found")
+}
 
 // writeDetails inserts the weekly hours, holidays and make-up days of c.
 func writeDetails(ctx context.Context, tx *sql.Tx, c *Calendar) error {
