@@ -11,9 +11,12 @@ import (
 
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/calendar"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
+	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/todo"
 )
 
 // Deps are what the API needs from the rest of Hotline.
@@ -21,6 +24,9 @@ type Deps struct {
 	Auth         *auth.Service
 	Customers    *crm.Store
 	Queues       *acdstore.Store
+	Calendars    *calendar.Store
+	SLARules     *sla.RuleStore
+	Todos        *todo.Store
 	Log          *slog.Logger
 	MaxBodyBytes int64
 }

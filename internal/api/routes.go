@@ -17,6 +17,7 @@ type Route struct {
 func (a *API) Routes() []Route {
 	console := auth.Need(auth.PermConsole)
 	admin := auth.Need(auth.PermUsersManage)
+	todos, settings := auth.Need(auth.PermTodos), auth.Need(auth.PermSettingsManage)
 	return []Route{
 		{"GET", "/api/v1/openapi.json", auth.Anyone, a.openapi},
 		{"GET", "/api/v1/me", console, a.serve(a.me)},
@@ -38,6 +39,21 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/audit", auth.Need(auth.PermAuditRead), a.serve(a.listAudit)},
 		{"GET", "/api/v1/customers", auth.Need(auth.PermCustomersRead), a.serve(a.searchCustomers)},
 		{"GET", "/api/v1/queues", auth.Need(auth.PermWallboard), a.serve(a.listQueues)},
+
+		{"GET", "/api/v1/todos", todos, a.serve(a.listTodos)},
+		{"POST", "/api/v1/todos", todos, a.serve(a.createTodo)},
+		{"PATCH", "/api/v1/todos/{id}", todos, a.serve(a.updateTodo)},
+		{"POST", "/api/v1/todos/{id}/done", todos, a.serve(a.completeTodo)},
+		{"GET", "/api/v1/calendars", console, a.serve(a.listCalendars)},
+		{"POST", "/api/v1/calendars", settings, a.serve(a.createCalendar)},
+		{"GET", "/api/v1/calendars/{id}", console, a.serve(a.getCalendar)},
+		{"PUT", "/api/v1/calendars/{id}", settings, a.serve(a.updateCalendar)},
+		{"GET", "/api/v1/calendars/{id}/open", console, a.serve(a.calendarOpen)},
+		{"GET", "/api/v1/sla-rules", settings, a.serve(a.listSLARules)},
+		{"POST", "/api/v1/sla-rules", settings, a.serve(a.createSLARule)},
+		{"GET", "/api/v1/sla-rules/{id}", settings, a.serve(a.getSLARule)},
+		{"PUT", "/api/v1/sla-rules/{id}", settings, a.serve(a.updateSLARule)},
+		{"DELETE", "/api/v1/sla-rules/{id}", settings, a.serve(a.deleteSLARule)},
 	}
 }
 

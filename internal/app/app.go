@@ -17,12 +17,15 @@ import (
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/api"
 	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/calendar"
 	"github.com/hotlinecc/hotline/internal/config"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/db"
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/events"
 	"github.com/hotlinecc/hotline/internal/i18n"
+	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/web"
 )
 
@@ -36,6 +39,9 @@ type App struct {
 	Events    *events.Log
 	Customers *crm.Store
 	Queues    *acdstore.Store
+	Calendars *calendar.Store
+	SLARules  *sla.RuleStore
+	Todos     *todo.Store
 	Metrics   *prometheus.Registry
 	Console   *web.Console
 	API       *api.API
@@ -69,7 +75,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Customers: crm.NewStore(d),
 		Queues:    acdstore.New(d),
 		Metrics:   prometheus.NewRegistry(),
+		Calendars: calendar.NewStore(d),
+		SLARules:  sla.NewRuleStore(d),
 	}
+	a.Todos = todo.NewStore(d, a.Events)
 	a.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "hotline_http_requests_total", Help: "HTTP requests by route and status.",
 	}, []string{"route", "code"})
@@ -88,12 +97,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 	a.Console, err = web.New(web.Deps{
 		Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Catalog: catalog, Log: log,
 		Location: cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
+		Calendars: a.Calendars, SLARules: a.SLARules, Todos: a.Todos,
 	})
 	if err != nil {
 		d.Close()
 		return nil, fmt.Errorf("app: templates: %w", err)
 	}
-	a.API = api.New(api.Deps{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Log: log, MaxBodyBytes: cfg.MaxBodyBytes})
+	a.API = api.New(api.Deps{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Log: log, MaxBodyBytes: cfg.MaxBodyBytes,
+		Calendars: a.Calendars, SLARules: a.SLARules, Todos: a.Todos})
 	return a, nil
 }
 

@@ -11,7 +11,10 @@ import (
 	"github.com/hotlinecc/hotline/internal/acd"
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/calendar"
 	"github.com/hotlinecc/hotline/internal/crm"
+	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/todo"
 )
 
 // Password is every demo user's password. It exists only in a database loaded with
@@ -71,6 +74,9 @@ type Services struct {
 	Auth      *auth.Service
 	Customers *crm.Store
 	Queues    *acdstore.Store
+	Calendars *calendar.Store
+	SLARules  *sla.RuleStore
+	Todos     *todo.Store
 }
 
 // CustomerCount is how many demo customers Load creates.
@@ -96,6 +102,7 @@ func Load(ctx context.Context, s Services) error {
 		}
 		queueIDs[q.Code] = q.ID
 	}
+	userIDs := map[string]int64{}
 	for _, du := range users {
 		in := auth.UserInput{Username: du.username, DisplayName: &du.name, Role: &du.role, Password: Password, Language: &du.lang}
 		email := du.username + "@hotline.example.cn"
@@ -110,6 +117,7 @@ func Load(ctx context.Context, s Services) error {
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
+		userIDs[du.username] = u.ID
 		for code, prof := range du.queues {
 			if err := s.Queues.AddMember(ctx, queueIDs[code], u.ID, prof); err != nil {
 				return fmt.Errorf("demo: %w", err)
@@ -117,10 +125,12 @@ func Load(ctx context.Context, s Services) error {
 		}
 	}
 	rng := rand.New(rand.NewPCG(2026, 11))
+	var customerIDs []int64
 	for _, c := range Customers(rng, CustomerCount) {
 		if err := s.Customers.Create(ctx, c); err != nil {
 			return fmt.Errorf("demo: customer %s: %w", c.Name, err)
 		}
+		customerIDs = append(customerIDs, c.ID)
 	}
-	return nil
+	return loadCalendars(ctx, s, userIDs, queueIDs, customerIDs)
 }

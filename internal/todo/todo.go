@@ -317,36 +317,61 @@ func (s *Store) Cancel(ctx context.Context, actor Actor, id int64) (*Todo, error
 
 // Reschedule moves a to-do's due time, recording the old and new times and the reason.
 func (s *Store) Reschedule(ctx context.Context, actor Actor, id int64, due time.Time, reason string) (*Todo, error) {
-	reason = strings.TrimSpace(reason)
-	if due.IsZero() {
-		return nil, errs.Field("due_at", "Give a due time.").WithKey("todo_due")
-	}
-	if utf8.RuneCountInString(reason) > 500 {
-		return nil, errs.Field("reason", "The reason has at most 500 characters.").WithKey("todo_reason")
-	}
-	due = due.UTC().Truncate(time.Microsecond)
-	return s.change(ctx, actor, id, func(tx *sql.Tx, t *Todo) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE todos SET due_at = $1, updated_at = $2 WHERE id = $3`, due, s.clock(), t.ID); err != nil {
-			return fmt.Errorf("todo: reschedule %d: %w", t.ID, err)
-		}
-		return s.event(ctx, tx, "todo.rescheduled", actor, t, map[string]any{"title": t.Title, "from": t.DueAt, "to": due, "reason": reason})
-	})
+	return s.Update(ctx, actor, id, Change{DueAt: &due, Reason: reason})
 }
 
 // Assign gives a to-do to one user, or to one queue or department (exactly one non-zero).
 func (s *Store) Assign(ctx context.Context, actor Actor, id, userID, queueID, departmentID int64) (*Todo, error) {
-	if userID < 0 || queueID < 0 || departmentID < 0 || btoi(userID > 0)+btoi(queueID > 0)+btoi(departmentID > 0) != 1 {
+	return s.Update(ctx, actor, id, Change{Assign: &Assignee{userID, queueID, departmentID}})
+}
+
+// Assignee is who a to-do goes to: exactly one of a user, a queue or a department.
+type Assignee struct{ UserID, QueueID, DepartmentID int64 }
+
+// Change reschedules and/or reassigns a to-do; nil parts stay as they are.
+type Change struct {
+	DueAt  *time.Time
+	Reason string // why it was rescheduled
+	Assign *Assignee
+}
+
+// Update applies a change in one transaction: all of it, or (when refused) none.
+func (s *Store) Update(ctx context.Context, actor Actor, id int64, c Change) (*Todo, error) {
+	c.Reason = strings.TrimSpace(c.Reason)
+	if c.DueAt == nil && c.Assign == nil {
+		return nil, errs.Field("due_at", "Give a new due time or a new assignee.").WithKey("todo_due")
+	}
+	if c.DueAt != nil && c.DueAt.IsZero() {
+		return nil, errs.Field("due_at", "Give a due time.").WithKey("todo_due")
+	}
+	if utf8.RuneCountInString(c.Reason) > 500 {
+		return nil, errs.Field("reason", "The reason has at most 500 characters.").WithKey("todo_reason")
+	}
+	if a := c.Assign; a != nil && (a.UserID < 0 || a.QueueID < 0 || a.DepartmentID < 0 || btoi(a.UserID > 0)+btoi(a.QueueID > 0)+btoi(a.DepartmentID > 0) != 1) {
 		return nil, errs.Field("assignee_id", "Assign to one user, one queue or one department.").WithKey("todo_one_assignee")
 	}
 	return s.change(ctx, actor, id, func(tx *sql.Tx, t *Todo) error {
-		if err := checkRefs(ctx, tx, userID, queueID, 0); err != nil {
-			return err
+		now := s.clock()
+		if a := c.Assign; a != nil {
+			if err := checkRefs(ctx, tx, a.UserID, a.QueueID, 0); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE todos SET assignee_id = $1, queue_id = $2, department_id = $3, updated_at = $4 WHERE id = $5`,
+				null(a.UserID), null(a.QueueID), null(a.DepartmentID), now, t.ID); err != nil {
+				return fmt.Errorf("todo: assign %d: %w", t.ID, err)
+			}
+			if err := s.event(ctx, tx, "todo.assigned", actor, t, map[string]any{"title": t.Title, "assignee_id": a.UserID, "queue_id": a.QueueID, "department_id": a.DepartmentID}); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE todos SET assignee_id = $1, queue_id = $2, department_id = $3, updated_at = $4 WHERE id = $5`,
-			null(userID), null(queueID), null(departmentID), s.clock(), t.ID); err != nil {
-			return fmt.Errorf("todo: assign %d: %w", t.ID, err)
+		if c.DueAt != nil {
+			due := c.DueAt.UTC().Truncate(time.Microsecond)
+			if _, err := tx.ExecContext(ctx, `UPDATE todos SET due_at = $1, updated_at = $2 WHERE id = $3`, due, now, t.ID); err != nil {
+				return fmt.Errorf("todo: reschedule %d: %w", t.ID, err)
+			}
+			return s.event(ctx, tx, "todo.rescheduled", actor, t, map[string]any{"title": t.Title, "from": t.DueAt, "to": due, "reason": c.Reason})
 		}
-		return s.event(ctx, tx, "todo.assigned", actor, t, map[string]any{"title": t.Title, "assignee_id": userID, "queue_id": queueID, "department_id": departmentID})
+		return nil
 	})
 }
 

@@ -19,6 +19,7 @@ type Route struct {
 func (c *Console) Routes() []Route {
 	console := auth.Need(auth.PermConsole)
 	admin := auth.Need(auth.PermUsersManage)
+	todos, settings := auth.Need(auth.PermTodos), auth.Need(auth.PermSettingsManage)
 	return []Route{
 		{"GET /login", auth.Anyone, c.loginPage},
 		{"POST /login", auth.Anyone, c.login},
@@ -44,6 +45,24 @@ func (c *Console) Routes() []Route {
 		{"POST /partners", admin, c.createPartner},
 		{"GET /roles", admin, c.roles},
 		{"GET /audit", auth.Need(auth.PermAuditRead), c.audit},
+
+		{"GET /todos", todos, c.todos},
+		{"POST /todos", todos, c.createTodo},
+		{"POST /todos/{id}/done", todos, c.completeTodo},
+		{"POST /todos/{id}/claim", todos, c.claimTodo},
+		{"POST /todos/{id}/reschedule", todos, c.rescheduleTodo},
+		{"POST /todos/{id}/cancel", todos, c.cancelTodo},
+		{"GET /settings/calendars", settings, c.calendars},
+		{"GET /settings/calendars/new", settings, c.newCalendar},
+		{"POST /settings/calendars", settings, c.createCalendar},
+		{"GET /settings/calendars/{id}", settings, c.editCalendar},
+		{"POST /settings/calendars/{id}", settings, c.updateCalendar},
+		{"GET /settings/sla-rules", settings, c.slaRules},
+		{"GET /settings/sla-rules/new", settings, c.newSLARule},
+		{"POST /settings/sla-rules", settings, c.createSLARule},
+		{"GET /settings/sla-rules/{id}", settings, c.editSLARule},
+		{"POST /settings/sla-rules/{id}", settings, c.updateSLARule},
+		{"POST /settings/sla-rules/{id}/delete", settings, c.deleteSLARule},
 	}
 }
 

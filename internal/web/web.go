@@ -17,10 +17,13 @@ import (
 
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/calendar"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
 	"github.com/hotlinecc/hotline/internal/i18n"
+	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/todo"
 )
 
 //go:embed templates/*.html
@@ -34,6 +37,9 @@ type Deps struct {
 	Auth      *auth.Service
 	Customers *crm.Store
 	Queues    *acdstore.Store
+	Calendars *calendar.Store
+	SLARules  *sla.RuleStore
+	Todos     *todo.Store
 	Catalog   *i18n.Catalog
 	Log       *slog.Logger
 	Location  *time.Location // the center's time zone
@@ -87,6 +93,8 @@ type Page struct {
 	Version  string
 	Location *time.Location
 	Data     any
+	// Overdue counts the signed-in user's overdue to-dos, for the header's badge.
+	Overdue int
 }
 
 // T translates a catalog key for the page's language.
@@ -131,6 +139,9 @@ var nav = []struct {
 	{NavItem{Key: "nav.partners", Href: "/partners", Shortcut: "r"}, auth.PermUsersManage},
 	{NavItem{Key: "nav.roles", Href: "/roles", Shortcut: "o"}, auth.PermUsersManage},
 	{NavItem{Key: "nav.audit", Href: "/audit", Shortcut: "a"}, auth.PermAuditRead},
+	{NavItem{Key: "nav.todos", Href: "/todos", Shortcut: "t"}, auth.PermTodos},
+	{NavItem{Key: "nav.calendars", Href: "/settings/calendars", Shortcut: "k"}, auth.PermSettingsManage},
+	{NavItem{Key: "nav.sla_rules", Href: "/settings/sla-rules", Shortcut: "e"}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.profile", Href: "/profile", Shortcut: "p"}, auth.PermConsole},
 }
 
@@ -150,6 +161,7 @@ func (c *Console) page(r *http.Request, titleKey string, data any) *Page {
 				p.Nav = append(p.Nav, item)
 			}
 		}
+		p.Overdue = c.overdueBadge(r, pr)
 	}
 	if f := r.URL.Query().Get("ok"); f != "" && p.L.Has("flash."+f) {
 		p.Flash = p.T("flash." + f)
