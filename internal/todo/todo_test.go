@@ -300,5 +300,21 @@ func TestCreateRefusesBadInput(t *testing.T) {
 		if _, err := f.s.Reschedule(ctx, todo.Actor{UserID: f.alice}, 1, time.Time{}, ""); !errs.Is(err, errs.Invalid) {
 			t.Fatalf("reschedule to nothing: %v", err)
 		}
+		// An update that reschedules and reassigns to someone unknown changes nothing.
+		td, err := f.s.Create(ctx, todo.Actor{UserID: f.alice}, ok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		later := due.Add(24 * time.Hour)
+		_, err = f.s.Update(ctx, todo.Actor{UserID: f.alice}, td.ID, todo.Change{DueAt: &later, Assign: &todo.Assignee{UserID: 9999}})
+		if !errs.Is(err, errs.Invalid) {
+			t.Fatalf("update to an unknown user: %v", err)
+		}
+		if got, _ := f.s.Get(ctx, td.ID); !got.DueAt.Equal(td.DueAt) || got.AssigneeID != f.alice {
+			t.Fatalf("a refused update changed the to-do: %+v", got)
+		}
+		if _, err := f.s.Update(ctx, todo.Actor{UserID: f.alice}, td.ID, todo.Change{}); !errs.Is(err, errs.Invalid) {
+			t.Fatalf("empty update: %v", err)
+		}
 	})
 }
