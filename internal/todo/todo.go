@@ -266,19 +266,25 @@ func mayAct(ctx context.Context, q db.Queryer, actor Actor, t *Todo) error {
 	return errs.E(errs.Forbidden, "This to-do is someone else's.").WithKey("todo_not_yours")
 }
 
-// change loads an open to-do inside a transaction, checks the actor and applies fn.
-func (s *Store) change(ctx context.Context, actor Actor, id int64, fn func(tx *sql.Tx, t *Todo) error) (*Todo, error) {
+// change loads a to-do inside a transaction, checks that actor may change it (allow;
+// mayAct when nil) and that it is open, and applies fn.
+func (s *Store) change(ctx context.Context, actor Actor, id int64, allow, fn func(tx *sql.Tx, t *Todo) error) (*Todo, error) {
 	var out *Todo
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		t, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if err := mayAct(ctx, tx, actor, t); err != nil {
-			return err
-		}
 		if !t.Open() {
 			return errs.E(errs.Conflict, "This to-do is already closed.").WithKey("todo_closed")
+		}
+		if allow == nil {
+			err = mayAct(ctx, tx, actor, t)
+		} else {
+			err = allow(tx, t)
+		}
+		if err != nil {
+			return err
 		}
 		if err := fn(tx, t); err != nil {
 			return err
@@ -295,7 +301,7 @@ func (s *Store) change(ctx context.Context, actor Actor, id int64, fn func(tx *s
 
 // Complete marks a to-do done.
 func (s *Store) Complete(ctx context.Context, actor Actor, id int64) (*Todo, error) {
-	return s.change(ctx, actor, id, func(tx *sql.Tx, t *Todo) error {
+	return s.change(ctx, actor, id, nil, func(tx *sql.Tx, t *Todo) error {
 		now := s.clock()
 		if _, err := tx.ExecContext(ctx, `UPDATE todos SET done_at = $1, done_by = $2, updated_at = $1 WHERE id = $3`, now, null(actor.UserID), t.ID); err != nil {
 			return fmt.Errorf("todo: complete %d: %w", t.ID, err)
@@ -306,7 +312,7 @@ func (s *Store) Complete(ctx context.Context, actor Actor, id int64) (*Todo, err
 
 // Cancel withdraws a to-do that is no longer needed.
 func (s *Store) Cancel(ctx context.Context, actor Actor, id int64) (*Todo, error) {
-	return s.change(ctx, actor, id, func(tx *sql.Tx, t *Todo) error {
+	return s.change(ctx, actor, id, nil, func(tx *sql.Tx, t *Todo) error {
 		now := s.clock()
 		if _, err := tx.ExecContext(ctx, `UPDATE todos SET cancelled_at = $1, cancelled_by = $2, updated_at = $1 WHERE id = $3`, now, null(actor.UserID), t.ID); err != nil {
 			return fmt.Errorf("todo: cancel %d: %w", t.ID, err)
@@ -350,7 +356,7 @@ func (s *Store) Update(ctx context.Context, actor Actor, id int64, c Change) (*T
 	if a := c.Assign; a != nil && (a.UserID < 0 || a.QueueID < 0 || a.DepartmentID < 0 || btoi(a.UserID > 0)+btoi(a.QueueID > 0)+btoi(a.DepartmentID > 0) != 1) {
 		return nil, errs.Field("assignee_id", "Assign to one user, one queue or one department.").WithKey("todo_one_assignee")
 	}
-	return s.change(ctx, actor, id, func(tx *sql.Tx, t *Todo) error {
+	return s.change(ctx, actor, id, nil, func(tx *sql.Tx, t *Todo) error {
 		now := s.clock()
 		if a := c.Assign; a != nil {
 			if err := checkRefs(ctx, tx, a.UserID, a.QueueID, 0); err != nil {
@@ -377,26 +383,20 @@ func (s *Store) Update(ctx context.Context, actor Actor, id int64, c Change) (*T
 
 // Claim takes an unclaimed group to-do for actor, who must serve its queue.
 func (s *Store) Claim(ctx context.Context, actor Actor, id int64) (*Todo, error) {
-	var out *Todo
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		t, err := s.get(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if !t.Open() {
-			return errs.E(errs.Conflict, "This to-do is already closed.").WithKey("todo_closed")
-		}
+	allow := func(tx *sql.Tx, t *Todo) error {
 		if t.AssigneeID != 0 {
 			return errs.E(errs.Conflict, "Someone has already taken this to-do.").WithKey("todo_taken")
 		}
 		if t.QueueID == 0 {
 			return errs.E(errs.Forbidden, "Only a queue's to-dos can be claimed.").WithKey("todo_not_yours")
 		}
-		if ok, err := inGroup(ctx, tx, actor.UserID, t.QueueID); err != nil {
-			return err
-		} else if !ok {
-			return errs.E(errs.Forbidden, "This to-do belongs to a queue you do not serve.").WithKey("todo_not_your_group")
+		ok, err := inGroup(ctx, tx, actor.UserID, t.QueueID)
+		if err == nil && !ok {
+			err = errs.E(errs.Forbidden, "This to-do belongs to a queue you do not serve.").WithKey("todo_not_your_group")
 		}
+		return err
+	}
+	return s.change(ctx, actor, id, allow, func(tx *sql.Tx, t *Todo) error {
 		// The condition on assignee_id makes two claims at once safe: one wins.
 		res, err := tx.ExecContext(ctx, `UPDATE todos SET assignee_id = $1, updated_at = $2 WHERE id = $3 AND assignee_id IS NULL`, actor.UserID, s.clock(), t.ID)
 		if err != nil {
@@ -405,17 +405,8 @@ func (s *Store) Claim(ctx context.Context, actor Actor, id int64) (*Todo, error)
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.E(errs.Conflict, "Someone has already taken this to-do.").WithKey("todo_taken")
 		}
-		if err := s.event(ctx, tx, "todo.claimed", actor, t, map[string]any{"title": t.Title, "queue_id": t.QueueID}); err != nil {
-			return err
-		}
-		out, err = s.get(ctx, tx, id)
-		return err
+		return s.event(ctx, tx, "todo.claimed", actor, t, map[string]any{"title": t.Title, "queue_id": t.QueueID})
 	})
-	if err != nil {
-		return nil, err
-	}
-	s.events.Notify()
-	return out, nil
 }
 
 // Lists is one user's to-do list at an instant.

@@ -135,29 +135,31 @@ func (c *Console) newCalendar(w http.ResponseWriter, r *http.Request) {
 	c.calendarForm(w, r, http.StatusOK, f)
 }
 
-func (c *Console) editCalendar(w http.ResponseWriter, r *http.Request) {
+// withID calls fn with the id in the path, or fails with 404.
+func (c *Console) withID(w http.ResponseWriter, r *http.Request, fn func(w http.ResponseWriter, r *http.Request, id int64)) {
 	id, err := pathID(r)
 	if err != nil {
 		c.Fail(w, r, err)
 		return
 	}
-	cal, err := c.Calendars.Get(r.Context(), id)
-	if err != nil {
-		c.Fail(w, r, err)
-		return
-	}
-	c.calendarForm(w, r, http.StatusOK, formOf(cal))
+	fn(w, r, id)
+}
+
+func (c *Console) editCalendar(w http.ResponseWriter, r *http.Request) {
+	c.withID(w, r, func(w http.ResponseWriter, r *http.Request, id int64) {
+		cal, err := c.Calendars.Get(r.Context(), id)
+		if err != nil {
+			c.Fail(w, r, err)
+			return
+		}
+		c.calendarForm(w, r, http.StatusOK, formOf(cal))
+	})
 }
 
 func (c *Console) createCalendar(w http.ResponseWriter, r *http.Request) { c.saveCalendar(w, r, 0) }
 
 func (c *Console) updateCalendar(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		c.Fail(w, r, err)
-		return
-	}
-	c.saveCalendar(w, r, id)
+	c.withID(w, r, c.saveCalendar)
 }
 
 func (c *Console) saveCalendar(w http.ResponseWriter, r *http.Request, id int64) {

@@ -163,28 +163,20 @@ func (c *Console) newSLARule(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Console) editSLARule(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		c.Fail(w, r, err)
-		return
-	}
-	rule, err := c.SLARules.Get(r.Context(), id)
-	if err != nil {
-		c.Fail(w, r, err)
-		return
-	}
-	c.slaRuleForm(w, r, http.StatusOK, formOfRule(*rule))
+	c.withID(w, r, func(w http.ResponseWriter, r *http.Request, id int64) {
+		rule, err := c.SLARules.Get(r.Context(), id)
+		if err != nil {
+			c.Fail(w, r, err)
+			return
+		}
+		c.slaRuleForm(w, r, http.StatusOK, formOfRule(*rule))
+	})
 }
 
 func (c *Console) createSLARule(w http.ResponseWriter, r *http.Request) { c.saveSLARule(w, r, 0) }
 
 func (c *Console) updateSLARule(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		c.Fail(w, r, err)
-		return
-	}
-	c.saveSLARule(w, r, id)
+	c.withID(w, r, c.saveSLARule)
 }
 
 func (c *Console) saveSLARule(w http.ResponseWriter, r *http.Request, id int64) {
@@ -210,13 +202,11 @@ func (c *Console) saveSLARule(w http.ResponseWriter, r *http.Request, id int64) 
 }
 
 func (c *Console) deleteSLARule(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err == nil {
-		err = c.SLARules.Delete(r.Context(), id)
-	}
-	if err != nil {
-		c.Fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/settings/sla-rules?ok=sla_rule_deleted", http.StatusSeeOther)
+	c.withID(w, r, func(w http.ResponseWriter, r *http.Request, id int64) {
+		if err := c.SLARules.Delete(r.Context(), id); err != nil {
+			c.Fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/settings/sla-rules?ok=sla_rule_deleted", http.StatusSeeOther)
+	})
 }
