@@ -11,11 +11,14 @@ import (
 
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/calendar"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
 	"github.com/hotlinecc/hotline/internal/ivr"
 	"github.com/hotlinecc/hotline/internal/kb"
+	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/webhook"
 )
 
@@ -27,6 +30,9 @@ type Deps struct {
 	Webhooks     *webhook.Store
 	IVR          *ivr.Store
 	KB           *kb.Service
+	Calendars    *calendar.Store
+	SLARules     *sla.RuleStore
+	Todos        *todo.Store
 	Log          *slog.Logger
 	MaxBodyBytes int64
 }

@@ -19,6 +19,7 @@ func (a *API) Routes() []Route {
 	admin := auth.Need(auth.PermUsersManage)
 	settings := auth.Need(auth.PermSettingsManage)
 	kbRead, kbWrite, kbCurate := auth.Need(auth.PermKBRead), auth.Need(auth.PermKBWrite), auth.Need(auth.PermKBCurate)
+	todos := auth.Need(auth.PermTodos)
 	return []Route{
 		{"GET", "/api/v1/openapi.json", auth.Anyone, a.openapi},
 		{"GET", "/api/v1/me", console, a.serve(a.me)},
@@ -74,6 +75,20 @@ func (a *API) Routes() []Route {
 		{"POST", "/api/v1/announcements/{id}/reject", kbCurate, a.serve(a.rejectAnnouncement)},
 		{"POST", "/api/v1/announcements/{id}/ack", kbRead, a.serve(a.ackAnnouncement)},
 		{"GET", "/api/v1/announcements/{id}/reads", kbCurate, a.serve(a.announcementReads)},
+		{"GET", "/api/v1/todos", todos, a.serve(a.listTodos)},
+		{"POST", "/api/v1/todos", todos, a.serve(a.createTodo)},
+		{"PATCH", "/api/v1/todos/{id}", todos, a.serve(a.updateTodo)},
+		{"POST", "/api/v1/todos/{id}/done", todos, a.serve(a.completeTodo)},
+		{"GET", "/api/v1/calendars", console, a.serve(a.listCalendars)},
+		{"POST", "/api/v1/calendars", settings, a.serve(a.createCalendar)},
+		{"GET", "/api/v1/calendars/{id}", console, a.serve(a.getCalendar)},
+		{"PUT", "/api/v1/calendars/{id}", settings, a.serve(a.updateCalendar)},
+		{"GET", "/api/v1/calendars/{id}/open", console, a.serve(a.calendarOpen)},
+		{"GET", "/api/v1/sla-rules", settings, a.serve(a.listSLARules)},
+		{"POST", "/api/v1/sla-rules", settings, a.serve(a.createSLARule)},
+		{"GET", "/api/v1/sla-rules/{id}", settings, a.serve(a.getSLARule)},
+		{"PUT", "/api/v1/sla-rules/{id}", settings, a.serve(a.updateSLARule)},
+		{"DELETE", "/api/v1/sla-rules/{id}", settings, a.serve(a.deleteSLARule)},
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/api"
 	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/calendar"
 	"github.com/hotlinecc/hotline/internal/config"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/db"
@@ -28,6 +29,8 @@ import (
 	"github.com/hotlinecc/hotline/internal/ivr/tts"
 	"github.com/hotlinecc/hotline/internal/jobs"
 	"github.com/hotlinecc/hotline/internal/kb"
+	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/web"
 	"github.com/hotlinecc/hotline/internal/webhook"
 )
@@ -45,6 +48,9 @@ type App struct {
 	IVR       *ivr.Store
 	IVRRunner *ivr.Runner // runs IVR flows on calls (for the switchboard)
 	KB        *kb.Service
+	Calendars *calendar.Store
+	SLARules  *sla.RuleStore
+	Todos     *todo.Store
 	Metrics   *prometheus.Registry
 	Console   *web.Console
 	API       *api.API
@@ -82,11 +88,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Customers: crm.NewStore(d),
 		Queues:    acdstore.New(d),
 		Metrics:   prometheus.NewRegistry(),
+		Calendars: calendar.NewStore(d),
+		SLARules:  sla.NewRuleStore(d),
 	}
 	a.IVR = ivr.NewStore(d, filepath.Join(cfg.DataDir, "prompts"), a.queueCodes)
 	a.IVRRunner = &ivr.Runner{Prompts: a.IVR, TTS: tts.New(filepath.Join(cfg.DataDir, "tts"), log),
 		HTTP: &http.Client{Timeout: 30 * time.Second}, SelfURL: "http://" + cfg.HTTPAddr, Location: cfg.Location(), Log: log}
 	a.KB = kb.New(d, a.Events)
+	a.Todos = todo.NewStore(d, a.Events)
 	a.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "hotline_http_requests_total", Help: "HTTP requests by route and status.",
 	}, []string{"route", "code"})
@@ -113,6 +122,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Catalog:   catalog,
 		Log:       log,
 		KB:        a.KB,
+		Calendars: a.Calendars,
+		SLARules:  a.SLARules,
+		Todos:     a.Todos,
 		Location:  cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
 	})
 	if err != nil {
@@ -127,6 +139,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		IVR:          a.IVR,
 		Log:          log,
 		KB:           a.KB,
+		Calendars:    a.Calendars,
+		SLARules:     a.SLARules,
+		Todos:        a.Todos,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	return a, nil

@@ -15,5 +15,8 @@ func (a *App) LoadDemo(ctx context.Context) error {
 		Webhooks:  a.Webhooks,
 		IVR:       a.IVR,
 		KB:        a.KB,
+		Calendars: a.Calendars,
+		SLARules:  a.SLARules,
+		Todos:     a.Todos,
 	})
 }

@@ -57,6 +57,7 @@ const (
 	PermKBRead           Permission = "kb.read"           // read knowledge and scripts
 	PermKBWrite          Permission = "kb.write"          // write knowledge and scripts
 	PermKBCurate         Permission = "kb.curate"         // approve announcements for agents
+	PermTodos            Permission = "todos.use"         // keep one's own to-dos and claim one's groups'
 )
 
 // AllPermissions lists every permission in a stable order (the console's role matrix).
@@ -66,11 +67,12 @@ var AllPermissions = []Permission{
 	PermTicketsDispatch, PermComplaintsHandle, PermComplaintsClose, PermPartnerOrders,
 	PermCallsAnswer, PermRecordingsOwn, PermRecordingsAll, PermCallsMonitor,
 	PermWallboard, PermReportsRead, PermQualityEvaluate, PermKBRead, PermKBWrite, PermKBCurate,
+	PermTodos,
 }
 
 var agentTier1 = []Permission{
 	PermConsole, PermCustomersRead, PermCustomersWrite, PermTicketsRead, PermTicketsWrite,
-	PermCallsAnswer, PermRecordingsOwn, PermKBRead,
+	PermCallsAnswer, PermRecordingsOwn, PermKBRead, PermTodos,
 }
 
 var agentTier2 = append(slices.Clone(agentTier1), PermTicketsDispatch, PermComplaintsHandle)
@@ -84,13 +86,13 @@ var rolePermissions = map[Role][]Permission{
 		PermConsole, PermCustomersRead, PermCustomersWrite, PermTicketsRead, PermTicketsWrite,
 		PermTicketsDispatch, PermComplaintsHandle, PermComplaintsClose, PermCallsAnswer,
 		PermRecordingsOwn, PermRecordingsAll, PermCallsMonitor, PermWallboard, PermReportsRead,
-		PermQualityEvaluate, PermKBRead, PermKBWrite, PermKBCurate,
+		PermQualityEvaluate, PermKBRead, PermKBWrite, PermKBCurate, PermTodos,
 	},
 	RoleQA: {
 		PermConsole, PermCustomersRead, PermTicketsRead, PermRecordingsAll,
-		PermQualityEvaluate, PermKBRead, PermReportsRead,
+		PermQualityEvaluate, PermKBRead, PermReportsRead, PermTodos,
 	},
-	RoleAnalyst: {PermConsole, PermReportsRead, PermWallboard},
+	RoleAnalyst: {PermConsole, PermReportsRead, PermWallboard, PermTodos},
 	RolePartner: {PermConsole, PermPartnerOrders},
 }
 

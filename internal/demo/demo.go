@@ -11,9 +11,12 @@ import (
 	"github.com/hotlinecc/hotline/internal/acd"
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/calendar"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/ivr"
 	"github.com/hotlinecc/hotline/internal/kb"
+	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/webhook"
 )
 
@@ -77,6 +80,9 @@ type Services struct {
 	Webhooks  *webhook.Store // optional
 	IVR       *ivr.Store     // nil: no IVR flows
 	KB        *kb.Service    // optional: the demo knowledge base
+	Calendars *calendar.Store
+	SLARules  *sla.RuleStore
+	Todos     *todo.Store
 }
 
 // CustomerCount is how many demo customers Load creates.
@@ -103,6 +109,7 @@ func Load(ctx context.Context, s Services) error {
 		queueIDs[q.Code] = q.ID
 	}
 	staff := map[string]*auth.User{}
+	userIDs := map[string]int64{}
 	for _, du := range users {
 		in := auth.UserInput{Username: du.username, DisplayName: &du.name, Role: &du.role, Password: Password, Language: &du.lang}
 		email := du.username + "@hotline.example.cn"
@@ -118,6 +125,7 @@ func Load(ctx context.Context, s Services) error {
 			return fmt.Errorf("demo: %w", err)
 		}
 		staff[du.username] = u
+		userIDs[du.username] = u.ID
 		for code, prof := range du.queues {
 			if err := s.Queues.AddMember(ctx, queueIDs[code], u.ID, prof); err != nil {
 				return fmt.Errorf("demo: %w", err)
@@ -130,15 +138,20 @@ func Load(ctx context.Context, s Services) error {
 		}
 	}
 	rng := rand.New(rand.NewPCG(2026, 11))
+	var customerIDs []int64
 	for _, c := range Customers(rng, CustomerCount) {
 		if err := s.Customers.Create(ctx, c); err != nil {
 			return fmt.Errorf("demo: customer %s: %w", c.Name, err)
 		}
+		customerIDs = append(customerIDs, c.ID)
 	}
 	if s.KB != nil {
 		if err := loadKB(ctx, s.KB, staff); err != nil {
 			return err
 		}
+	}
+	if err := loadCalendars(ctx, s, userIDs, queueIDs, customerIDs); err != nil {
+		return err
 	}
 	return loadWebhooks(ctx, s)
 }

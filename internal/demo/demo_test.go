@@ -3,20 +3,26 @@ package demo_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/calendar"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/db"
 	"github.com/hotlinecc/hotline/internal/db/dbtest"
 	"github.com/hotlinecc/hotline/internal/demo"
+	"github.com/hotlinecc/hotline/internal/events"
 	"github.com/hotlinecc/hotline/internal/kb"
+	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/todo"
 )
 
 func TestLoad(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		s := demo.Services{Auth: auth.NewService(d, auth.Options{}), Customers: crm.NewStore(d), Queues: acdstore.New(d), KB: kb.New(d, nil)}
+		s := demo.Services{Auth: auth.NewService(d, auth.Options{}), Customers: crm.NewStore(d), Queues: acdstore.New(d), KB: kb.New(d, nil),
+			Calendars: calendar.NewStore(d), SLARules: sla.NewRuleStore(d), Todos: todo.NewStore(d, events.New(d))}
 		if err := demo.Load(ctx, s); err != nil {
 			t.Fatal(err)
 		}
@@ -59,5 +65,43 @@ func TestLoad(t *testing.T) {
 		if err != nil || total == 0 || len(found) == 0 {
 			t.Fatalf("search 王: %d %v", total, err)
 		}
+		checkCalendars(t, s)
 	})
+}
+
+// The office calendar follows China's 2026 holidays and make-up days.
+func checkCalendars(t *testing.T, s demo.Services) {
+	ctx := context.Background()
+	cals, err := s.Calendars.List(ctx)
+	if err != nil || len(cals) != 2 {
+		t.Fatalf("calendars %v %v", cals, err)
+	}
+	office := cals[1]
+	if len(office.Holidays) != 33 || len(office.WorkDays) != 6 {
+		t.Fatalf("office: %d holidays, %d make-up days", len(office.Holidays), len(office.WorkDays))
+	}
+	sch, err := office.Schedule()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	for _, c := range []struct {
+		at   string
+		open bool
+	}{
+		{"2026-01-01 10:00", false}, {"2026-01-04 10:00", true}, // 元旦, Sunday make-up day
+		{"2026-02-14 10:00", true}, {"2026-02-16 10:00", false}, {"2026-02-23 10:00", false}, {"2026-02-24 10:00", true},
+		{"2026-02-28 10:00", true}, {"2026-04-06 10:00", false}, {"2026-05-05 10:00", false}, {"2026-05-09 10:00", true},
+		{"2026-06-19 10:00", false}, {"2026-09-20 10:00", true}, {"2026-09-25 10:00", false}, {"2026-10-07 10:00", false},
+		{"2026-10-08 10:00", true}, {"2026-10-10 10:00", true}, {"2026-10-11 10:00", false}, {"2026-10-12 08:59", false},
+	} {
+		at, _ := time.ParseInLocation("2006-01-02 15:04", c.at, sh)
+		if sch.Open(at) != c.open {
+			t.Errorf("office open at %s: %v, want %v", c.at, !c.open, c.open)
+		}
+	}
+	rules, err := s.SLARules.List(ctx)
+	if err != nil || len(rules) != 3 {
+		t.Fatalf("rules %v %v", rules, err)
+	}
 }

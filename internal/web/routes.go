@@ -21,6 +21,7 @@ func (c *Console) Routes() []Route {
 	admin := auth.Need(auth.PermUsersManage)
 	settings := auth.Need(auth.PermSettingsManage)
 	kbRead, kbWrite, kbCurate := auth.Need(auth.PermKBRead), auth.Need(auth.PermKBWrite), auth.Need(auth.PermKBCurate)
+	todos := auth.Need(auth.PermTodos)
 	return []Route{
 		{"GET /login", auth.Anyone, c.loginPage},
 		{"POST /login", auth.Anyone, c.login},
@@ -91,6 +92,23 @@ func (c *Console) Routes() []Route {
 		{"POST /announcements/{id}/ack", kbRead, c.ackAnnouncement},
 		{"POST /announcements/{id}/approve", kbCurate, c.approveAnnouncement},
 		{"POST /announcements/{id}/reject", kbCurate, c.rejectAnnouncement},
+		{"GET /todos", todos, c.todos},
+		{"POST /todos", todos, c.createTodo},
+		{"POST /todos/{id}/done", todos, c.completeTodo},
+		{"POST /todos/{id}/claim", todos, c.claimTodo},
+		{"POST /todos/{id}/reschedule", todos, c.rescheduleTodo},
+		{"POST /todos/{id}/cancel", todos, c.cancelTodo},
+		{"GET /settings/calendars", settings, c.calendars},
+		{"GET /settings/calendars/new", settings, c.newCalendar},
+		{"POST /settings/calendars", settings, c.createCalendar},
+		{"GET /settings/calendars/{id}", settings, c.editCalendar},
+		{"POST /settings/calendars/{id}", settings, c.updateCalendar},
+		{"GET /settings/sla-rules", settings, c.slaRules},
+		{"GET /settings/sla-rules/new", settings, c.newSLARule},
+		{"POST /settings/sla-rules", settings, c.createSLARule},
+		{"GET /settings/sla-rules/{id}", settings, c.editSLARule},
+		{"POST /settings/sla-rules/{id}", settings, c.updateSLARule},
+		{"POST /settings/sla-rules/{id}/delete", settings, c.deleteSLARule},
 	}
 }
 

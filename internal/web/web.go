@@ -17,6 +17,7 @@ import (
 
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/calendar"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
@@ -24,6 +25,8 @@ import (
 	"github.com/hotlinecc/hotline/internal/ivr"
 	"github.com/hotlinecc/hotline/internal/jobs"
 	"github.com/hotlinecc/hotline/internal/kb"
+	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/webhook"
 )
 
@@ -40,6 +43,9 @@ type Deps struct {
 	Queues    *acdstore.Store
 	IVR       *ivr.Store
 	KB        *kb.Service
+	Calendars *calendar.Store
+	SLARules  *sla.RuleStore
+	Todos     *todo.Store
 	Catalog   *i18n.Catalog
 	Webhooks  *webhook.Store
 	Jobs      *jobs.Queue
@@ -96,6 +102,8 @@ type Page struct {
 	Location *time.Location
 	Data     any
 	Unread   int // published announcements the user has not acknowledged (the header badge)
+	// Overdue counts the signed-in user's overdue to-dos, for the header's badge.
+	Overdue int
 }
 
 // T translates a catalog key for the page's language.
@@ -144,6 +152,9 @@ var nav = []struct {
 	{NavItem{Key: "nav.ivr", Href: "/settings/ivr", Shortcut: "i"}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.kb", Href: "/kb", Shortcut: "k"}, auth.PermKBRead},
 	{NavItem{Key: "nav.announcements", Href: "/announcements", Shortcut: "b"}, auth.PermKBRead},
+	{NavItem{Key: "nav.todos", Href: "/todos", Shortcut: "t"}, auth.PermTodos},
+	{NavItem{Key: "nav.calendars", Href: "/settings/calendars", Shortcut: "y"}, auth.PermSettingsManage},
+	{NavItem{Key: "nav.sla_rules", Href: "/settings/sla-rules", Shortcut: "e"}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.profile", Href: "/profile", Shortcut: "p"}, auth.PermConsole},
 }
 
@@ -170,6 +181,7 @@ func (c *Console) page(r *http.Request, titleKey string, data any) *Page {
 			}
 			p.Unread = n
 		}
+		p.Overdue = c.overdueBadge(r, pr)
 	}
 	if f := r.URL.Query().Get("ok"); f != "" && p.L.Has("flash."+f) {
 		p.Flash = p.T("flash." + f)
