@@ -280,10 +280,8 @@ func (s *Store) Import(ctx context.Context, table [][]string, opt ImportOptions)
 				r.errors = append(r.errors, RowError{Row: r.row, Column: colOf[f], Message: fe.Message, Key: fe.Key, Args: fe.Args})
 			}
 		}
-		if len(r.errors) == 0 {
-			if err := s.checkTaken(ctx, r, seen, colOf); err != nil {
-				return nil, err
-			}
+		if err := s.checkTaken(ctx, r, seen, colOf); err != nil {
+			return nil, err
 		}
 		rows = append(rows, r)
 	}
