@@ -282,8 +282,11 @@ func loadParts(ctx context.Context, q db.Queryer, byID map[int64]*Customer, all 
 		ph = append(ph, fmt.Sprintf("$%d", len(args)))
 	}
 	in := " WHERE customer_id IN (" + strings.Join(ph, ",") + ")"
-	each := func(query string, scan func(rows *sql.Rows) error) error {
-		rows, err := q.QueryContext(ctx, query+in+" ORDER BY 1, 2", args...)
+	each := func(query string, scan func(rows *sql.Rows) error, order ...string) error {
+		if len(order) == 0 {
+			query += in
+		}
+		rows, err := q.QueryContext(ctx, query+" ORDER BY 1, 2"+strings.Join(order, ""), args...)
 		if err != nil {
 			return fmt.Errorf("crm: load parts: %w", err)
 		}
@@ -295,37 +298,27 @@ func loadParts(ctx context.Context, q db.Queryer, byID map[int64]*Customer, all 
 		}
 		return rows.Err()
 	}
+	// Phones, emails and tags in one round trip: screen pop waits for this.
 	var id int64
-	err := each("SELECT customer_id, id, number, label FROM customer_phones", func(rows *sql.Rows) error {
-		var p Phone
-		var rid int64
-		if err := rows.Scan(&id, &rid, &p.Number, &p.Label); err != nil {
+	err := each(`SELECT customer_id, 1 AS part, id AS ord, number, label FROM customer_phones`+in+`
+		UNION ALL SELECT customer_id, 2, id, address, '' FROM customer_emails`+in+`
+		UNION ALL SELECT customer_id, 3, 0, tag, '' FROM customer_tags`+in, func(rows *sql.Rows) error {
+		var part, ord int64
+		var v, label string
+		if err := rows.Scan(&id, &part, &ord, &v, &label); err != nil {
 			return err
 		}
-		byID[id].Phones = append(byID[id].Phones, p)
+		c := byID[id]
+		switch part {
+		case 1:
+			c.Phones = append(c.Phones, Phone{Number: v, Label: label})
+		case 2:
+			c.Emails = append(c.Emails, v)
+		default:
+			c.Tags = append(c.Tags, v)
+		}
 		return nil
-	})
-	if err == nil {
-		err = each("SELECT customer_id, id, address FROM customer_emails", func(rows *sql.Rows) error {
-			var e string
-			var rid int64
-			if err := rows.Scan(&id, &rid, &e); err != nil {
-				return err
-			}
-			byID[id].Emails = append(byID[id].Emails, e)
-			return nil
-		})
-	}
-	if err == nil {
-		err = each("SELECT customer_id, tag FROM customer_tags", func(rows *sql.Rows) error {
-			var t string
-			if err := rows.Scan(&id, &t); err != nil {
-				return err
-			}
-			byID[id].Tags = append(byID[id].Tags, t)
-			return nil
-		})
-	}
+	}, ", 3, 4")
 	if err != nil || !all {
 		return err
 	}

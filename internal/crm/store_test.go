@@ -84,7 +84,9 @@ func TestRecordFieldsAndUpdate(t *testing.T) {
 			{"bad choice", func(c *crm.Customer) { c.Fields = map[string]string{"industry": "军工"} }, "fields.industry"},
 			{"bad number", func(c *crm.Customer) { c.Fields = map[string]string{"seats": "many"} }, "fields.seats"},
 			{"bad date", func(c *crm.Customer) { c.Assets = []crm.Asset{{Number: "X1", WarrantyEnd: "2024-02-30"}} }, "assets"},
-			{"warranty before purchase", func(c *crm.Customer) { c.Assets = []crm.Asset{{Number: "X1", PurchasedOn: "2024-02-01", WarrantyEnd: "2023-01-01"}} }, "assets"},
+			{"warranty before purchase", func(c *crm.Customer) {
+				c.Assets = []crm.Asset{{Number: "X1", PurchasedOn: "2024-02-01", WarrantyEnd: "2023-01-01"}}
+			}, "assets"},
 			{"bad asset kind", func(c *crm.Customer) { c.Assets = []crm.Asset{{Kind: "car", Number: "X1"}} }, "assets"},
 			{"bad postal code", func(c *crm.Customer) { c.Addresses = []crm.Address{{City: "北京", PostalCode: "1000"}} }, "addresses"},
 			{"bad phone", func(c *crm.Customer) { c.Phones = []crm.Phone{{Number: "81886666"}} }, "phones"},
@@ -138,9 +140,9 @@ func TestSearchAndLookup(t *testing.T) {
 			Assets: []crm.Asset{{Kind: crm.AssetPolicy, Number: "P-2024-0001"}}})
 		mustCreate(t, s, &crm.Customer{Name: "李娜", VIPLevel: 3, Phones: []crm.Phone{{Number: "13812345678"}}})
 		for _, c := range []struct {
-			name  string
-			f     crm.Filter
-			want  []string
+			name string
+			f    crm.Filter
+			want []string
 		}{
 			{"two-character Chinese name", crm.Filter{Query: "王伟"}, []string{"王伟明", "王伟"}},
 			{"part of a Chinese name", crm.Filter{Query: "伟明"}, []string{"王伟明"}},
@@ -328,7 +330,9 @@ func TestRepeatContacts(t *testing.T) {
 
 type fakeTickets map[int64][]crm.TicketRef
 
-func (f fakeTickets) OpenTicketsOf(ctx context.Context, id int64) ([]crm.TicketRef, error) { return f[id], nil }
+func (f fakeTickets) OpenTicketsOf(ctx context.Context, id int64) ([]crm.TicketRef, error) {
+	return f[id], nil
+}
 
 func TestLeadsPartnerIsolation(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
