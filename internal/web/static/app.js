@@ -44,6 +44,13 @@
     if (e.key === "n") {
       var n = document.querySelector('[data-shortcut="n"]');
       if (n) { e.preventDefault(); location.href = n.href; }
+      return;
+    }
+    // Page actions marked data-key="x" (shown as <kbd>x</kbd>): fields get the focus,
+    // links and buttons are followed.
+    if (/^[a-z]$/.test(e.key)) {
+      var k = document.querySelector('[data-key="' + e.key + '"]');
+      if (k) { e.preventDefault(); if (typing(k)) { k.focus(); } else { k.click(); } }
     }
   });
 
