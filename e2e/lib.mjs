@@ -62,9 +62,13 @@ export async function shot(page, name) {
 }
 
 // The console's UI strings, read from the catalogs the server embeds.
+// A language's messages are <lang>.json plus the area files <area>.<lang>.json.
+const localeDir = new URL("../internal/i18n/locales/", import.meta.url);
 const catalogs = Object.fromEntries(["en", "zh-CN"].map((lang) => [
   lang,
-  JSON.parse(fs.readFileSync(new URL(`../internal/i18n/locales/${lang}.json`, import.meta.url), "utf8")),
+  Object.assign({}, ...fs.readdirSync(localeDir)
+    .filter((f) => f === `${lang}.json` || f.endsWith(`.${lang}.json`))
+    .map((f) => JSON.parse(fs.readFileSync(new URL(f, localeDir), "utf8")))),
 ]));
 
 // t translates a catalog key like the server does (%s and %d take args in order).

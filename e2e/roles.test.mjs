@@ -34,17 +34,20 @@ const PARTNER = ["console", "partner.orders"];
 // The console's sections in navigation order, with their labels (internal/web/web.go).
 // Each needs one permission: / and /profile console, /customers customers.read, /queues
 // wallboard.read, /users /partners /roles users.manage, /audit audit.read.
+// /leads customers.read, /partner/leads partner.orders, /settings/customer-fields settings.manage.
 const NAV = {
-  "/": "nav.home", "/customers": "nav.customers", "/queues": "nav.queues", "/users": "nav.users",
+  "/": "nav.home", "/customers": "nav.customers", "/leads": "nav.leads", "/partner/leads": "nav.leads",
+  "/settings/customer-fields": "nav.customer_fields", "/queues": "nav.queues", "/users": "nav.users",
   "/partners": "nav.partners", "/roles": "nav.roles", "/audit": "nav.audit", "/profile": "nav.profile",
 };
 const SECTIONS = Object.keys(NAV);
-const AGENT_NAV = ["/", "/customers", "/profile"];
+const ADMIN_NAV = SECTIONS.filter((p) => p !== "/partner/leads");
+const AGENT_NAV = ["/", "/customers", "/leads", "/profile"];
 
 // The demo users (internal/demo/demo.go) and what each may see.
 const USERS = [
-  { username: "admin", name: "系统管理员", role: "admin", perms: ADMIN, nav: SECTIONS },
-  { username: "supervisor", name: "李娜", role: "supervisor", perms: SUPERVISOR, nav: ["/", "/customers", "/queues", "/profile"] },
+  { username: "admin", name: "系统管理员", role: "admin", perms: ADMIN, nav: ADMIN_NAV },
+  { username: "supervisor", name: "李娜", role: "supervisor", perms: SUPERVISOR, nav: ["/", "/customers", "/leads", "/queues", "/profile"] },
   { username: "agent1", name: "王伟", role: "agent", tier: 1, perms: TIER1, nav: AGENT_NAV },
   { username: "agent2", name: "张敏", role: "agent", tier: 1, perms: TIER1, nav: AGENT_NAV },
   { username: "agent3", name: "Emily Chen", role: "agent", tier: 1, lang: "en", perms: TIER1, nav: AGENT_NAV },
@@ -53,7 +56,7 @@ const USERS = [
   { username: "expert", name: "周杰", role: "agent", tier: 3, perms: TIER3, nav: AGENT_NAV },
   { username: "qa", name: "孙丽", role: "qa", perms: QA, nav: AGENT_NAV },
   { username: "analyst", name: "吴强", role: "analyst", perms: ANALYST, nav: ["/", "/queues", "/profile"] },
-  { username: "station", name: "黄师傅", role: "partner", perms: PARTNER, nav: ["/", "/profile"] },
+  { username: "station", name: "黄师傅", role: "partner", perms: PARTNER, nav: ["/", "/partner/leads", "/profile"] },
 ];
 
 // Pages a role may open: its navigation, plus the user form for whoever may manage users.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/hotlinecc/hotline/internal/acd"
 	"github.com/hotlinecc/hotline/internal/auth"
-	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
 )
@@ -139,41 +138,6 @@ func (a *API) listAudit(w http.ResponseWriter, r *http.Request) (int, any, error
 	out := list[auditJSON]{Items: []auditJSON{}, Total: len(entries)}
 	for _, e := range entries {
 		out.Items = append(out.Items, auditJSON(e))
-	}
-	return http.StatusOK, out, nil
-}
-
-type customerJSON struct {
-	ID       int64       `json:"id"`
-	Name     string      `json:"name"`
-	Company  string      `json:"company"`
-	VIPLevel int         `json:"vip_level"`
-	City     string      `json:"city"`
-	Phones   []phoneJSON `json:"phones"`
-}
-
-type phoneJSON struct {
-	Number  string `json:"number"`
-	Display string `json:"display"`
-	Label   string `json:"label"`
-}
-
-func (a *API) searchCustomers(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	limit, offset, err := paging(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	cs, total, err := a.Customers.Search(r.Context(), crm.Filter{Query: r.URL.Query().Get("q"), Limit: limit, Offset: offset})
-	if err != nil {
-		return 0, nil, err
-	}
-	out := list[customerJSON]{Items: []customerJSON{}, Total: total}
-	for _, c := range cs {
-		cj := customerJSON{ID: c.ID, Name: c.Name, Company: c.Company, VIPLevel: c.VIPLevel, City: c.City, Phones: []phoneJSON{}}
-		for _, p := range c.Phones {
-			cj.Phones = append(cj.Phones, phoneJSON{p.Number, p.Display(), p.Label})
-		}
-		out.Items = append(out.Items, cj)
 	}
 	return http.StatusOK, out, nil
 }

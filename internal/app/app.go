@@ -81,11 +81,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 	if len(applied) > 0 {
 		log.Info("database migrated", "engine", d.Dialect, "versions", applied)
 	}
+	ev := events.New(d)
 	a := &App{
 		Config: cfg, Log: log, Version: version, DB: d,
 		Auth:      auth.NewService(d, auth.Options{SessionTTL: cfg.SessionTTL}),
-		Events:    events.New(d),
-		Customers: crm.NewStore(d),
+		Events:    ev,
+		Customers: crm.New(d, crm.Options{Events: ev, RepeatWindow: cfg.RepeatWindow}),
 		Queues:    acdstore.New(d),
 		Metrics:   prometheus.NewRegistry(),
 		Calendars: calendar.NewStore(d),

@@ -30,6 +30,7 @@ type Config struct {
 	SessionTTL    time.Duration // idle lifetime of a console session
 	SecureCookies string        // auto (Secure when served over TLS), always, never
 	MaxBodyBytes  int64         // limit for JSON and form bodies
+	RepeatWindow  time.Duration // a contact within this time of an earlier one is a repeat contact
 	ConfigFile    string        // the optional file these values were read from
 }
 
@@ -53,6 +54,7 @@ func settings() []setting {
 		{"session-ttl", "idle lifetime of a console session", func(c *Config) flag.Value { return (*durationValue)(&c.SessionTTL) }},
 		{"secure-cookies", "auto, always or never", func(c *Config) flag.Value { return (*stringValue)(&c.SecureCookies) }},
 		{"max-body", "largest accepted JSON or form body in bytes", func(c *Config) flag.Value { return (*int64Value)(&c.MaxBodyBytes) }},
+		{"repeat-window", "a contact within this time of the same customer's (or number's) earlier one is a repeat", func(c *Config) flag.Value { return (*durationValue)(&c.RepeatWindow) }},
 	}
 }
 
@@ -68,6 +70,7 @@ func Default() Config {
 		SessionTTL:    12 * time.Hour,
 		SecureCookies: "auto",
 		MaxBodyBytes:  1 << 20,
+		RepeatWindow:  7 * 24 * time.Hour,
 	}
 }
 
@@ -161,6 +164,9 @@ func (c Config) Validate() error {
 	}
 	if c.SessionTTL < time.Minute {
 		problems = append(problems, "session-ttl must be at least 1m")
+	}
+	if c.RepeatWindow < time.Minute || c.RepeatWindow > 366*24*time.Hour {
+		problems = append(problems, "repeat-window must be 1m to 8784h (366 days)")
 	}
 	if c.MaxBodyBytes < 1024 {
 		problems = append(problems, "max-body must be at least 1024 bytes")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"time"
 
 	"github.com/hotlinecc/hotline/internal/crm"
 )
@@ -19,9 +20,68 @@ var englishLast = []string{"Smith", "Chen", "Wong", "Brown", "Lee", "Taylor", "M
 
 type city struct {
 	name, area string // area code with trunk 0
+	province   string
+	postal     string
+	districts  []string
 }
 
-var cities = []city{{"北京", "010"}, {"上海", "021"}, {"广州", "020"}, {"深圳", "0755"}, {"武汉", "027"}, {"成都", "028"}, {"杭州", "0571"}, {"南京", "025"}, {"西安", "029"}, {"天津", "022"}}
+var cities = []city{
+	{"北京", "010", "北京市", "100080", []string{"海淀区", "朝阳区", "东城区"}},
+	{"上海", "021", "上海市", "200120", []string{"浦东新区", "徐汇区", "静安区"}},
+	{"广州", "020", "广东省", "510620", []string{"天河区", "越秀区", "海珠区"}},
+	{"深圳", "0755", "广东省", "518048", []string{"福田区", "南山区", "罗湖区"}},
+	{"武汉", "027", "湖北省", "430074", []string{"洪山区", "武昌区", "江汉区"}},
+	{"成都", "028", "四川省", "610041", []string{"武侯区", "锦江区", "高新区"}},
+	{"杭州", "0571", "浙江省", "310012", []string{"西湖区", "滨江区", "上城区"}},
+	{"南京", "025", "江苏省", "210008", []string{"鼓楼区", "玄武区", "建邺区"}},
+	{"西安", "029", "陕西省", "710061", []string{"雁塔区", "碑林区", "未央区"}},
+	{"天津", "022", "天津市", "300100", []string{"和平区", "南开区", "河西区"}},
+}
+
+var streets = []string{"中山路", "人民路", "解放大道", "建设路", "科技园路", "长江路", "和平街", "光明大道"}
+
+var models = []string{"ThinkPad X1 Carbon", "ThinkPad T14", "小新 Pro 14", "拯救者 Y9000P", "ThinkCentre M90", "YOGA Air 15"}
+
+var industries = []string{"零售", "教育", "制造", "政府", "金融"}
+
+// m2y is the warranty in years of a model: business lines get three, consumer lines two.
+func m2y(model string) int {
+	if strings.HasPrefix(model, "Think") {
+		return 3
+	}
+	return 2
+}
+
+// serial is a unique 7-character serial number such as PF3K2Q8.
+func serial(rng *rand.Rand, used map[string]bool) string {
+	const chars = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+	for {
+		b := []byte("PF")
+		for i := 0; i < 5; i++ {
+			b = append(b, chars[rng.IntN(len(chars))])
+		}
+		if s := string(b); !used[s] {
+			used[s] = true
+			return s
+		}
+	}
+}
+
+func demoTags(rng *rand.Rand, c *crm.Customer) []string {
+	var tags []string
+	if c.Company != "" {
+		tags = append(tags, "企业客户")
+	}
+	for _, t := range []struct {
+		tag string
+		pct int
+	}{{"老客户", 25}, {"投诉过", 5}, {"以旧换新", 8}} {
+		if rng.IntN(100) < t.pct {
+			tags = append(tags, t.tag)
+		}
+	}
+	return tags
+}
 
 var companies = []string{"", "", "", "", "北京星辰科技有限公司", "上海浦江贸易有限公司", "广州南方物流有限公司", "深圳创新电子有限公司", "武汉光谷软件园", "成都天府教育集团"}
 
@@ -75,6 +135,20 @@ func Customers(rng *rand.Rand, n int) []*crm.Customer {
 				local = strings.ToLower(strings.Fields(c.Name)[0]) + fmt.Sprint(i)
 			}
 			c.Emails = []string{local + "@example.com"}
+		}
+		c.Tags = demoTags(rng, c)
+		if rng.IntN(100) < 60 {
+			c.Addresses = []crm.Address{{Label: "home", Province: ct.province, City: ct.name + "市", District: ct.districts[rng.IntN(len(ct.districts))],
+				Street: streets[rng.IntN(len(streets))] + fmt.Sprintf(" %d 号", 1+rng.IntN(300)), PostalCode: ct.postal}}
+		}
+		if rng.IntN(100) < 70 {
+			m := models[rng.IntN(len(models))]
+			bought := time.Date(2022+rng.IntN(4), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)
+			c.Assets = []crm.Asset{{Kind: crm.AssetDevice, Number: serial(rng, used), Product: m,
+				PurchasedOn: bought.Format("2006-01-02"), WarrantyEnd: bought.AddDate(m2y(m), 0, -1).Format("2006-01-02")}}
+		}
+		if c.Company != "" {
+			c.Fields = map[string]string{"industry": industries[rng.IntN(len(industries))]}
 		}
 		switch r := rng.IntN(100); {
 		case r < 2:

@@ -7,6 +7,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"time"
 
 	"github.com/hotlinecc/hotline/internal/acd"
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
@@ -96,8 +98,9 @@ func Load(ctx context.Context, s Services) error {
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	if _, err := s.Auth.CreatePartner(ctx, auth.ActorSystem, auth.Partner{
-		Name: "鹏程数码专卖店", Kind: "dealer", Phone: "0755-83451234", Address: "深圳市福田区华强北路 1002 号"}); err != nil {
+	dealer, err := s.Auth.CreatePartner(ctx, auth.ActorSystem, auth.Partner{
+		Name: "鹏程数码专卖店", Kind: "dealer", Phone: "0755-83451234", Address: "深圳市福田区华强北路 1002 号"})
+	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
 	queueIDs := map[string]int64{}
@@ -137,13 +140,34 @@ func Load(ctx context.Context, s Services) error {
 			return err
 		}
 	}
+	if err := s.Customers.SaveFieldDef(ctx, 0, &crm.FieldDef{Key: "industry", LabelZH: "行业", LabelEN: "Industry", Kind: crm.FieldChoice,
+		Options: industries}); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
 	rng := rand.New(rand.NewPCG(2026, 11))
+	customers := Customers(rng, CustomerCount)
 	var customerIDs []int64
-	for _, c := range Customers(rng, CustomerCount) {
+	for _, c := range customers {
 		if err := s.Customers.Create(ctx, c); err != nil {
 			return fmt.Errorf("demo: customer %s: %w", c.Name, err)
 		}
 		customerIDs = append(customerIDs, c.ID)
+	}
+	if err := contacts(ctx, s.Customers, rng, customers, staff); err != nil {
+		return err
+	}
+	// Purchase-intent callers referred to the repair station's shop and to the dealer;
+	// the first two go to the station, whose demo user signs in as "station".
+	for i, l := range []crm.Lead{
+		{Product: "ThinkPad X1 Carbon", PartnerID: station.ID, FollowUp: time.Now().AddDate(0, 0, 2).Format("2006-01-02"), Note: "想以旧换新"},
+		{Product: "拯救者 Y9000P", PartnerID: station.ID, Status: crm.LeadContacted, Note: "周末到店试机"},
+		{Product: "ThinkCentre M90 ×20", PartnerID: dealer.ID, FollowUp: time.Now().AddDate(0, 0, 5).Format("2006-01-02"), Note: "公司批量采购"},
+		{Product: "YOGA Air 15"},
+	} {
+		l.CustomerID, l.OwnerID = customers[3+i*7].ID, staff["agent2"].ID
+		if err := s.Customers.CreateLead(ctx, staff["agent2"], &l); err != nil {
+			return fmt.Errorf("demo: lead: %w", err)
+		}
 	}
 	if s.KB != nil {
 		if err := loadKB(ctx, s.KB, staff); err != nil {
@@ -171,6 +195,46 @@ func loadWebhooks(ctx context.Context, s Services) error {
 	} {
 		if _, err := s.Webhooks.Create(ctx, webhook.Input{Name: &h.name, URL: &h.url, Events: &h.events, Active: &off}); err != nil {
 			return fmt.Errorf("demo: webhook %s: %w", h.name, err)
+		}
+	}
+	return nil
+}
+
+// contacts records a past week of contacts for some customers, oldest first, so the
+// timeline, repeat-caller alerts and unknown callers show.
+func contacts(ctx context.Context, store *crm.Store, rng *rand.Rand, customers []*crm.Customer, staff map[string]*auth.User) error {
+	agents := []string{"agent1", "agent2", "agent3", "senior1", "senior2"}
+	summaries := []string{"咨询笔记本保修期", "电脑无法开机，指导重置电源", "询问维修进度", "咨询新款笔记本价格", "投诉维修站服务态度", "预约上门维修", "Asked about warranty extension"}
+	now := time.Now().UTC().Truncate(time.Minute)
+	type plan struct {
+		c  *crm.Contact
+		at time.Time
+	}
+	var plans []plan
+	for i := 0; i < 60; i++ {
+		cu := customers[rng.IntN(40)] // a small set, so several call more than once
+		ch := crm.ChannelCall
+		if rng.IntN(5) == 0 {
+			ch = []string{crm.ChannelChat, crm.ChannelEmail, crm.ChannelSMS}[rng.IntN(3)]
+		}
+		at := now.Add(-time.Duration(rng.IntN(10*24*60)) * time.Minute)
+		c := &crm.Contact{CustomerID: cu.ID, Channel: ch, Direction: crm.Inbound, From: cu.Phones[0].Number, To: "4008001234",
+			StartedAt: at, EndedAt: at.Add(time.Duration(60+rng.IntN(600)) * time.Second), AgentID: staff[agents[rng.IntN(len(agents))]].ID,
+			Summary: summaries[rng.IntN(len(summaries))]}
+		if ch == crm.ChannelEmail && len(cu.Emails) > 0 {
+			c.From = cu.Emails[0]
+		}
+		plans = append(plans, plan{c, at})
+	}
+	// An unknown caller who tried twice.
+	for _, h := range []int{30, 2} {
+		at := now.Add(-time.Duration(h) * time.Hour)
+		plans = append(plans, plan{&crm.Contact{Channel: crm.ChannelCall, From: "021-55501234", To: "4008001234", StartedAt: at, Summary: "未留姓名，询问门店地址"}, at})
+	}
+	slices.SortFunc(plans, func(a, b plan) int { return a.at.Compare(b.at) })
+	for _, p := range plans {
+		if _, err := store.RecordContact(ctx, p.c); err != nil {
+			return fmt.Errorf("demo: contact: %w", err)
 		}
 	}
 	return nil

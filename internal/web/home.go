@@ -5,7 +5,6 @@ import (
 
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
-	"github.com/hotlinecc/hotline/internal/crm"
 )
 
 type homeData struct {
@@ -38,22 +37,6 @@ func (c *Console) home(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	c.render(w, r, http.StatusOK, "home", c.page(r, "home.title", d))
-}
-
-type customersData struct {
-	Query     string
-	Customers []*crm.Customer
-	Total     int
-}
-
-func (c *Console) customers(w http.ResponseWriter, r *http.Request) {
-	d := &customersData{Query: r.URL.Query().Get("q")}
-	var err error
-	if d.Customers, d.Total, err = c.Customers.Search(r.Context(), crm.Filter{Query: d.Query, Limit: 100}); err != nil {
-		c.Fail(w, r, err)
-		return
-	}
-	c.render(w, r, http.StatusOK, "customers", c.page(r, "customers.title", d))
 }
 
 func (c *Console) queues(w http.ResponseWriter, r *http.Request) {

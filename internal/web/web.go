@@ -143,6 +143,9 @@ var nav = []struct {
 }{
 	{NavItem{Key: "nav.home", Href: "/", Shortcut: "h"}, auth.PermConsole},
 	{NavItem{Key: "nav.customers", Href: "/customers", Shortcut: "c"}, auth.PermCustomersRead},
+	{NavItem{Key: "nav.leads", Href: "/leads", Shortcut: "s"}, auth.PermCustomersRead},
+	{NavItem{Key: "nav.leads", Href: "/partner/leads", Shortcut: "s"}, auth.PermPartnerOrders},
+	{NavItem{Key: "nav.customer_fields", Href: "/settings/customer-fields", Shortcut: "f"}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.queues", Href: "/queues", Shortcut: "q"}, auth.PermWallboard},
 	{NavItem{Key: "nav.users", Href: "/users", Shortcut: "u"}, auth.PermUsersManage},
 	{NavItem{Key: "nav.partners", Href: "/partners", Shortcut: "r"}, auth.PermUsersManage},

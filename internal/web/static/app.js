@@ -46,10 +46,11 @@
       if (n) { e.preventDefault(); location.href = n.href; }
       return;
     }
-    // "a" acknowledges the first unread announcement, "e" edits what is shown.
-    if (e.key === "a" || e.key === "e") {
-      var el = document.querySelector('[data-shortcut="' + e.key + '"]');
-      if (el) { e.preventDefault(); el.click(); }
+    // Page actions marked data-key="x" or data-shortcut="x" (shown as <kbd>x</kbd>):
+    // fields get the focus, links and buttons are followed.
+    if (/^[a-z]$/.test(e.key)) {
+      var k = document.querySelector('[data-key="' + e.key + '"], [data-shortcut="' + e.key + '"]');
+      if (k) { e.preventDefault(); if (typing(k)) { k.focus(); } else { k.click(); } }
     }
   });
 
