@@ -14,6 +14,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
+	"github.com/hotlinecc/hotline/internal/ticket"
 )
 
 // Deps are what the API needs from the rest of Hotline.
@@ -21,6 +22,7 @@ type Deps struct {
 	Auth         *auth.Service
 	Customers    *crm.Store
 	Queues       *acdstore.Store
+	Tickets      *ticket.Service
 	Log          *slog.Logger
 	MaxBodyBytes int64
 }

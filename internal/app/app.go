@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,6 +24,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/events"
 	"github.com/hotlinecc/hotline/internal/i18n"
+	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/web"
 )
 
@@ -36,6 +38,7 @@ type App struct {
 	Events    *events.Log
 	Customers *crm.Store
 	Queues    *acdstore.Store
+	Tickets   *ticket.Service
 	Metrics   *prometheus.Registry
 	Console   *web.Console
 	API       *api.API
@@ -70,6 +73,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Queues:    acdstore.New(d),
 		Metrics:   prometheus.NewRegistry(),
 	}
+	a.Tickets = ticket.New(d, a.Events, ticket.Options{Location: cfg.Location(), DataDir: cfg.DataDir, MaxAttachmentBytes: cfg.AttachMax})
 	a.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "hotline_http_requests_total", Help: "HTTP requests by route and status.",
 	}, []string{"route", "code"})
@@ -88,12 +92,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 	a.Console, err = web.New(web.Deps{
 		Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Catalog: catalog, Log: log,
 		Location: cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
+		Tickets: a.Tickets,
 	})
 	if err != nil {
 		d.Close()
 		return nil, fmt.Errorf("app: templates: %w", err)
 	}
-	a.API = api.New(api.Deps{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Log: log, MaxBodyBytes: cfg.MaxBodyBytes})
+	a.API = api.New(api.Deps{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Log: log, MaxBodyBytes: cfg.MaxBodyBytes,
+		Tickets: a.Tickets})
 	return a, nil
 }
 
@@ -187,8 +193,11 @@ func (s *statusRecorder) WriteHeader(code int)        { s.status = code }
 
 // limitBody refuses bodies over the configured size before any handler reads them.
 func (a *App) limitBody(next http.Handler) http.Handler {
-	limit := a.Config.MaxBodyBytes
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := a.Config.MaxBodyBytes
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/attachments") {
+			limit = max(limit, a.Config.AttachMax+64<<10) // a file plus the form around it
+		}
 		if r.ContentLength > limit {
 			a.Console.Fail(w, r, errs.E(errs.TooLarge, "The request body is larger than %d bytes.", limit).WithKey("too_large"))
 			return

@@ -30,6 +30,7 @@ type Config struct {
 	SessionTTL    time.Duration // idle lifetime of a console session
 	SecureCookies string        // auto (Secure when served over TLS), always, never
 	MaxBodyBytes  int64         // limit for JSON and form bodies
+	AttachMax     int64         // limit for one ticket attachment (uploads may be this large)
 	ConfigFile    string        // the optional file these values were read from
 }
 
@@ -53,6 +54,7 @@ func settings() []setting {
 		{"session-ttl", "idle lifetime of a console session", func(c *Config) flag.Value { return (*durationValue)(&c.SessionTTL) }},
 		{"secure-cookies", "auto, always or never", func(c *Config) flag.Value { return (*stringValue)(&c.SecureCookies) }},
 		{"max-body", "largest accepted JSON or form body in bytes", func(c *Config) flag.Value { return (*int64Value)(&c.MaxBodyBytes) }},
+		{"attachment-max", "largest accepted ticket attachment in bytes", func(c *Config) flag.Value { return (*int64Value)(&c.AttachMax) }},
 	}
 }
 
@@ -68,6 +70,7 @@ func Default() Config {
 		SessionTTL:    12 * time.Hour,
 		SecureCookies: "auto",
 		MaxBodyBytes:  1 << 20,
+		AttachMax:     10 << 20,
 	}
 }
 
@@ -164,6 +167,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxBodyBytes < 1024 {
 		problems = append(problems, "max-body must be at least 1024 bytes")
+	}
+	if c.AttachMax < 1024 {
+		problems = append(problems, "attachment-max must be at least 1024 bytes")
 	}
 	if len(problems) > 0 {
 		return errors.New("config: " + strings.Join(problems, "; "))

@@ -12,6 +12,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
 	"github.com/hotlinecc/hotline/internal/crm"
+	"github.com/hotlinecc/hotline/internal/ticket"
 )
 
 // Password is every demo user's password. It exists only in a database loaded with
@@ -71,6 +72,7 @@ type Services struct {
 	Auth      *auth.Service
 	Customers *crm.Store
 	Queues    *acdstore.Store
+	Tickets   *ticket.Service // optional: ticket types, departments and demo tickets
 }
 
 // CustomerCount is how many demo customers Load creates.
@@ -88,7 +90,7 @@ func Load(ctx context.Context, s Services) error {
 		Name: "鹏程数码专卖店", Kind: "dealer", Phone: "0755-83451234", Address: "深圳市福田区华强北路 1002 号"}); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	queueIDs := map[string]int64{}
+	queueIDs, userIDs := map[string]int64{}, map[string]int64{}
 	for _, q := range queues {
 		q := q
 		if err := s.Queues.CreateQueue(ctx, &q); err != nil {
@@ -110,6 +112,7 @@ func Load(ctx context.Context, s Services) error {
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
+		userIDs[du.username] = u.ID
 		for code, prof := range du.queues {
 			if err := s.Queues.AddMember(ctx, queueIDs[code], u.ID, prof); err != nil {
 				return fmt.Errorf("demo: %w", err)
@@ -121,6 +124,9 @@ func Load(ctx context.Context, s Services) error {
 		if err := s.Customers.Create(ctx, c); err != nil {
 			return fmt.Errorf("demo: customer %s: %w", c.Name, err)
 		}
+	}
+	if s.Tickets != nil {
+		return loadTickets(ctx, s, station.ID, userIDs, queueIDs)
 	}
 	return nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
 	"github.com/hotlinecc/hotline/internal/i18n"
+	"github.com/hotlinecc/hotline/internal/ticket"
 )
 
 //go:embed templates/*.html
@@ -34,6 +35,7 @@ type Deps struct {
 	Auth      *auth.Service
 	Customers *crm.Store
 	Queues    *acdstore.Store
+	Tickets   *ticket.Service
 	Catalog   *i18n.Catalog
 	Log       *slog.Logger
 	Location  *time.Location // the center's time zone
