@@ -195,7 +195,7 @@ func (s *statusRecorder) WriteHeader(code int)        { s.status = code }
 func (a *App) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := a.Config.MaxBodyBytes
-		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/attachments") {
+		if r.Method == http.MethodPost && (strings.HasSuffix(r.URL.Path, "/attachments") || r.URL.Path == "/tickets") {
 			limit = max(limit, a.Config.AttachMax+64<<10) // a file plus the form around it
 		}
 		if r.ContentLength > limit {

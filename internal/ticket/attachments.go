@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,6 +40,24 @@ type Attachment struct {
 // everything else is downloaded.
 func (a *Attachment) Inline() bool {
 	return strings.HasPrefix(a.ContentType, "image/") || a.ContentType == "application/pdf"
+}
+
+// Disposition is the Content-Disposition header that serves the file: inline for
+// images and PDF, a download otherwise, with the name in UTF-8 and an ASCII fallback.
+func (a *Attachment) Disposition() string {
+	disp := "attachment"
+	if a.Inline() {
+		disp = "inline"
+	}
+	var ascii strings.Builder
+	for _, r := range a.Name {
+		if r >= 0x20 && r < 0x7f && r != '"' && r != '\\' {
+			ascii.WriteRune(r)
+		} else {
+			ascii.WriteByte('_')
+		}
+	}
+	return fmt.Sprintf("%s; filename=\"%s\"; filename*=UTF-8''%s", disp, ascii.String(), url.PathEscape(a.Name))
 }
 
 // Upload is a file given to Create or AddAttachment.

@@ -508,6 +508,9 @@ type Dispatch struct {
 	PartnerID    *int64
 }
 
+var dispatchKeys = map[string]string{"assignee": "ticket_dispatch_assignee", "group": "ticket_dispatch_group",
+	"department": "ticket_dispatch_department", "partner": "ticket_dispatch_partner"}
+
 // Dispatch assigns a ticket to an agent or a queue, or dispatches it to a department or
 // an outside partner. It needs tickets.dispatch, except that whoever may write tickets
 // may take one (assign it to themselves).
@@ -552,7 +555,7 @@ func (s *Service) Dispatch(ctx context.Context, p *auth.Principal, id int64, d D
 			if *tg.want != 0 {
 				err := tx.QueryRowContext(ctx, tg.lookup, *tg.want).Scan(&name)
 				if errors.Is(err, sql.ErrNoRows) {
-					return errs.Field(tg.field, fmt.Sprintf("Unknown %s.", tg.field)).WithKey("ticket_dispatch_" + tg.field)
+					return errs.Field(tg.field, fmt.Sprintf("Unknown %s.", tg.field)).WithKey(dispatchKeys[tg.field])
 				}
 				if err != nil {
 					return err
@@ -725,6 +728,18 @@ func (s *Service) Changes(ctx context.Context, p *auth.Principal, id int64) ([]C
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// CustomerBrief returns a customer's name and first phone number as shown, for intake
+// forms. It applies no caller scope; routes that call it check customers.read or
+// tickets.write.
+func (s *Service) CustomerBrief(ctx context.Context, id int64) (name, phone string, err error) {
+	err = s.db.Read().QueryRowContext(ctx, `SELECT c.name, COALESCE((SELECT ph.number FROM customer_phones ph WHERE ph.customer_id = c.id ORDER BY ph.id LIMIT 1), '')
+		FROM customers c WHERE c.id = $1`, id).Scan(&name, &phone)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", errs.E(errs.NotFound, "Customer not found.").WithKey("ticket_customer")
+	}
+	return name, phone, err
 }
 
 // Ref is a short reference to a ticket, for other packages (screen pop, timelines).

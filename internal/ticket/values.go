@@ -55,7 +55,7 @@ func (v Values) Has(code, o string) bool {
 func fieldErr(f Field, key, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
 	return (&errs.Error{Code: errs.Invalid, Message: f.NameEN + ": " + msg, Fields: map[string]string{"fields." + f.Code: msg}}).
-		WithKey(key, append([]any{f.NameZH}, args...)...)
+		WithKey(key, append([]any{f.NameZH, f.NameEN}, args...)...)
 }
 
 // Clean validates values against the type and returns them normalized. Inputs may be
