@@ -17,7 +17,7 @@ type Route struct {
 func (a *API) Routes() []Route {
 	console := auth.Need(auth.PermConsole)
 	admin := auth.Need(auth.PermUsersManage)
-	return []Route{
+	routes := []Route{
 		{"GET", "/api/v1/openapi.json", auth.Anyone, a.openapi},
 		{"GET", "/api/v1/me", console, a.serve(a.me)},
 		{"GET", "/api/v1/roles", console, a.serve(a.roles)},
@@ -39,6 +39,8 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/customers", auth.Need(auth.PermCustomersRead), a.serve(a.searchCustomers)},
 		{"GET", "/api/v1/queues", auth.Need(auth.PermWallboard), a.serve(a.listQueues)},
 	}
+	routes = append(routes, a.ticketRoutes()...)
+	return routes
 }
 
 // Register adds the API's routes to mux, each behind auth.Protect.
