@@ -61,10 +61,14 @@ export async function shot(page, name) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-// The console's UI strings, read from the catalogs the server embeds.
+// The console's UI strings, read from the catalogs the server embeds: <lang>.json plus
+// one <area>.<lang>.json per console area.
+const localeDir = new URL("../internal/i18n/locales/", import.meta.url);
 const catalogs = Object.fromEntries(["en", "zh-CN"].map((lang) => [
   lang,
-  JSON.parse(fs.readFileSync(new URL(`../internal/i18n/locales/${lang}.json`, import.meta.url), "utf8")),
+  Object.assign({}, ...fs.readdirSync(localeDir)
+    .filter((f) => f === `${lang}.json` || f.endsWith(`.${lang}.json`))
+    .map((f) => JSON.parse(fs.readFileSync(new URL(f, localeDir), "utf8")))),
 ]));
 
 // t translates a catalog key like the server does (%s and %d take args in order).

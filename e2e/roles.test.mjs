@@ -14,7 +14,7 @@ const ALL = [
   "customers.read", "customers.write", "tickets.read", "tickets.write",
   "tickets.dispatch", "complaints.handle", "complaints.close", "partner.orders",
   "calls.answer", "recordings.own", "recordings.all", "calls.monitor",
-  "wallboard.read", "reports.read", "quality.evaluate", "kb.read", "kb.write",
+  "wallboard.read", "reports.read", "quality.evaluate", "kb.read", "kb.write", "kb.curate",
 ];
 // Admins may do everything but act as a partner: they belong to none.
 const ADMIN = ALL.filter((p) => p !== "partner.orders");
@@ -25,26 +25,28 @@ const SUPERVISOR = [
   "console", "customers.read", "customers.write", "tickets.read", "tickets.write",
   "tickets.dispatch", "complaints.handle", "complaints.close", "calls.answer",
   "recordings.own", "recordings.all", "calls.monitor", "wallboard.read", "reports.read",
-  "quality.evaluate", "kb.read", "kb.write",
+  "quality.evaluate", "kb.read", "kb.write", "kb.curate",
 ];
 const QA = ["console", "customers.read", "tickets.read", "recordings.all", "quality.evaluate", "kb.read", "reports.read"];
 const ANALYST = ["console", "reports.read", "wallboard.read"];
 const PARTNER = ["console", "partner.orders"];
 
 // The console's sections in navigation order, with their labels (internal/web/web.go).
-// Each needs one permission: / and /profile console, /customers customers.read, /queues
-// wallboard.read, /users /partners /roles users.manage, /audit audit.read.
+// Each needs one permission: / and /profile console, /customers customers.read, /tickets
+// tickets.read, /orders partner.orders, /queues wallboard.read, /users /partners /roles
+// users.manage, /settings/... settings.manage, /audit audit.read.
 const NAV = {
-  "/": "nav.home", "/customers": "nav.customers", "/queues": "nav.queues", "/users": "nav.users",
-  "/partners": "nav.partners", "/roles": "nav.roles", "/audit": "nav.audit", "/profile": "nav.profile",
+  "/": "nav.home", "/customers": "nav.customers", "/tickets": "nav.tickets", "/orders": "nav.orders", "/queues": "nav.queues",
+  "/users": "nav.users", "/partners": "nav.partners", "/roles": "nav.roles", "/settings/ticket-types": "nav.ticket_types",
+  "/settings/departments": "nav.departments", "/audit": "nav.audit", "/profile": "nav.profile",
 };
 const SECTIONS = Object.keys(NAV);
-const AGENT_NAV = ["/", "/customers", "/profile"];
+const AGENT_NAV = ["/", "/customers", "/tickets", "/profile"];
 
 // The demo users (internal/demo/demo.go) and what each may see.
 const USERS = [
-  { username: "admin", name: "系统管理员", role: "admin", perms: ADMIN, nav: SECTIONS },
-  { username: "supervisor", name: "李娜", role: "supervisor", perms: SUPERVISOR, nav: ["/", "/customers", "/queues", "/profile"] },
+  { username: "admin", name: "系统管理员", role: "admin", perms: ADMIN, nav: SECTIONS.filter((p) => p !== "/orders") },
+  { username: "supervisor", name: "李娜", role: "supervisor", perms: SUPERVISOR, nav: ["/", "/customers", "/tickets", "/queues", "/profile"] },
   { username: "agent1", name: "王伟", role: "agent", tier: 1, perms: TIER1, nav: AGENT_NAV },
   { username: "agent2", name: "张敏", role: "agent", tier: 1, perms: TIER1, nav: AGENT_NAV },
   { username: "agent3", name: "Emily Chen", role: "agent", tier: 1, lang: "en", perms: TIER1, nav: AGENT_NAV },
@@ -53,7 +55,7 @@ const USERS = [
   { username: "expert", name: "周杰", role: "agent", tier: 3, perms: TIER3, nav: AGENT_NAV },
   { username: "qa", name: "孙丽", role: "qa", perms: QA, nav: AGENT_NAV },
   { username: "analyst", name: "吴强", role: "analyst", perms: ANALYST, nav: ["/", "/queues", "/profile"] },
-  { username: "station", name: "黄师傅", role: "partner", perms: PARTNER, nav: ["/", "/profile"] },
+  { username: "station", name: "黄师傅", role: "partner", perms: PARTNER, nav: ["/", "/orders", "/profile"] },
 ];
 
 // Pages a role may open: its navigation, plus the user form for whoever may manage users.
