@@ -14,7 +14,7 @@ const ALL = [
   "customers.read", "customers.write", "tickets.read", "tickets.write",
   "tickets.dispatch", "complaints.handle", "complaints.close", "partner.orders",
   "calls.answer", "recordings.own", "recordings.all", "calls.monitor",
-  "wallboard.read", "reports.read", "quality.evaluate", "kb.read", "kb.write",
+  "wallboard.read", "reports.read", "quality.evaluate", "kb.read", "kb.write", "kb.curate",
 ];
 // Admins may do everything but act as a partner: they belong to none.
 const ADMIN = ALL.filter((p) => p !== "partner.orders");
@@ -25,13 +25,14 @@ const SUPERVISOR = [
   "console", "customers.read", "customers.write", "tickets.read", "tickets.write",
   "tickets.dispatch", "complaints.handle", "complaints.close", "calls.answer",
   "recordings.own", "recordings.all", "calls.monitor", "wallboard.read", "reports.read",
-  "quality.evaluate", "kb.read", "kb.write",
+  "quality.evaluate", "kb.read", "kb.write", "kb.curate",
 ];
 const QA = ["console", "customers.read", "tickets.read", "recordings.all", "quality.evaluate", "kb.read", "reports.read"];
 const ANALYST = ["console", "reports.read", "wallboard.read"];
 const PARTNER = ["console", "partner.orders"];
 
 // The console's sections in navigation order, with their labels (internal/web/web.go).
+<<<<<<< HEAD
 // Each needs one permission: / and /profile console, /customers customers.read, /queues
 // wallboard.read, /users /partners /roles users.manage, /audit audit.read.
 // /leads customers.read, /partner/leads partner.orders, /settings/customer-fields settings.manage.
@@ -48,6 +49,23 @@ const AGENT_NAV = ["/", "/customers", "/leads", "/profile"];
 const USERS = [
   { username: "admin", name: "系统管理员", role: "admin", perms: ADMIN, nav: ADMIN_NAV },
   { username: "supervisor", name: "李娜", role: "supervisor", perms: SUPERVISOR, nav: ["/", "/customers", "/leads", "/queues", "/profile"] },
+=======
+// Each needs one permission: / and /profile console, /customers customers.read, /tickets
+// tickets.read, /orders partner.orders, /queues wallboard.read, /users /partners /roles
+// users.manage, /settings/... settings.manage, /audit audit.read.
+const NAV = {
+  "/": "nav.home", "/customers": "nav.customers", "/tickets": "nav.tickets", "/orders": "nav.orders", "/queues": "nav.queues",
+  "/users": "nav.users", "/partners": "nav.partners", "/roles": "nav.roles", "/settings/ticket-types": "nav.ticket_types",
+  "/settings/departments": "nav.departments", "/audit": "nav.audit", "/profile": "nav.profile",
+};
+const SECTIONS = Object.keys(NAV);
+const AGENT_NAV = ["/", "/customers", "/tickets", "/profile"];
+
+// The demo users (internal/demo/demo.go) and what each may see.
+const USERS = [
+  { username: "admin", name: "系统管理员", role: "admin", perms: ADMIN, nav: SECTIONS.filter((p) => p !== "/orders") },
+  { username: "supervisor", name: "李娜", role: "supervisor", perms: SUPERVISOR, nav: ["/", "/customers", "/tickets", "/queues", "/profile"] },
+>>>>>>> wt-ticket
   { username: "agent1", name: "王伟", role: "agent", tier: 1, perms: TIER1, nav: AGENT_NAV },
   { username: "agent2", name: "张敏", role: "agent", tier: 1, perms: TIER1, nav: AGENT_NAV },
   { username: "agent3", name: "Emily Chen", role: "agent", tier: 1, lang: "en", perms: TIER1, nav: AGENT_NAV },
@@ -56,7 +74,11 @@ const USERS = [
   { username: "expert", name: "周杰", role: "agent", tier: 3, perms: TIER3, nav: AGENT_NAV },
   { username: "qa", name: "孙丽", role: "qa", perms: QA, nav: AGENT_NAV },
   { username: "analyst", name: "吴强", role: "analyst", perms: ANALYST, nav: ["/", "/queues", "/profile"] },
+<<<<<<< HEAD
   { username: "station", name: "黄师傅", role: "partner", perms: PARTNER, nav: ["/", "/partner/leads", "/profile"] },
+=======
+  { username: "station", name: "黄师傅", role: "partner", perms: PARTNER, nav: ["/", "/orders", "/profile"] },
+>>>>>>> wt-ticket
 ];
 
 // Pages a role may open: its navigation, plus the user form for whoever may manage users.

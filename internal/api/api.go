@@ -18,6 +18,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/ivr"
 	"github.com/hotlinecc/hotline/internal/kb"
 	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/webhook"
 )
@@ -33,6 +34,7 @@ type Deps struct {
 	Calendars    *calendar.Store
 	SLARules     *sla.RuleStore
 	Todos        *todo.Store
+	Tickets      *ticket.Service
 	Log          *slog.Logger
 	MaxBodyBytes int64
 }

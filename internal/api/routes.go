@@ -20,7 +20,7 @@ func (a *API) Routes() []Route {
 	settings := auth.Need(auth.PermSettingsManage)
 	kbRead, kbWrite, kbCurate := auth.Need(auth.PermKBRead), auth.Need(auth.PermKBWrite), auth.Need(auth.PermKBCurate)
 	todos := auth.Need(auth.PermTodos)
-	return []Route{
+	routes := []Route{
 		{"GET", "/api/v1/openapi.json", auth.Anyone, a.openapi},
 		{"GET", "/api/v1/me", console, a.serve(a.me)},
 		{"GET", "/api/v1/roles", console, a.serve(a.roles)},
@@ -109,6 +109,8 @@ func (a *API) Routes() []Route {
 		{"PUT", "/api/v1/sla-rules/{id}", settings, a.serve(a.updateSLARule)},
 		{"DELETE", "/api/v1/sla-rules/{id}", settings, a.serve(a.deleteSLARule)},
 	}
+	routes = append(routes, a.ticketRoutes()...)
+	return routes
 }
 
 // Register adds the API's routes to mux, each behind auth.Protect.

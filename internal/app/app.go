@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -30,6 +31,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/jobs"
 	"github.com/hotlinecc/hotline/internal/kb"
 	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/web"
 	"github.com/hotlinecc/hotline/internal/webhook"
@@ -51,6 +53,7 @@ type App struct {
 	Calendars *calendar.Store
 	SLARules  *sla.RuleStore
 	Todos     *todo.Store
+	Tickets   *ticket.Service
 	Metrics   *prometheus.Registry
 	Console   *web.Console
 	API       *api.API
@@ -97,6 +100,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		HTTP: &http.Client{Timeout: 30 * time.Second}, SelfURL: "http://" + cfg.HTTPAddr, Location: cfg.Location(), Log: log}
 	a.KB = kb.New(d, a.Events)
 	a.Todos = todo.NewStore(d, a.Events)
+	a.Tickets = ticket.New(d, a.Events, ticket.Options{Location: cfg.Location(), DataDir: cfg.DataDir, MaxAttachmentBytes: cfg.AttachMax})
 	a.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "hotline_http_requests_total", Help: "HTTP requests by route and status.",
 	}, []string{"route", "code"})
@@ -126,6 +130,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Calendars: a.Calendars,
 		SLARules:  a.SLARules,
 		Todos:     a.Todos,
+		Tickets:   a.Tickets,
 		Location:  cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
 	})
 	if err != nil {
@@ -143,6 +148,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Calendars:    a.Calendars,
 		SLARules:     a.SLARules,
 		Todos:        a.Todos,
+		Tickets:      a.Tickets,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	return a, nil
@@ -260,8 +266,11 @@ func (s *statusRecorder) WriteHeader(code int)        { s.status = code }
 
 // limitBody refuses bodies over the configured size before any handler reads them.
 func (a *App) limitBody(next http.Handler) http.Handler {
-	limit := a.Config.MaxBodyBytes
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := a.Config.MaxBodyBytes
+		if r.Method == http.MethodPost && (strings.HasSuffix(r.URL.Path, "/attachments") || r.URL.Path == "/tickets") {
+			limit = max(limit, a.Config.AttachMax+64<<10) // a file plus the form around it
+		}
 		if r.ContentLength > limit {
 			a.Console.Fail(w, r, errs.E(errs.TooLarge, "The request body is larger than %d bytes.", limit).WithKey("too_large"))
 			return

@@ -18,5 +18,6 @@ func (a *App) LoadDemo(ctx context.Context) error {
 		Calendars: a.Calendars,
 		SLARules:  a.SLARules,
 		Todos:     a.Todos,
+		Tickets:   a.Tickets,
 	})
 }

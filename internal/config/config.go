@@ -31,6 +31,7 @@ type Config struct {
 	SecureCookies string        // auto (Secure when served over TLS), always, never
 	MaxBodyBytes  int64         // limit for JSON and form bodies
 	RepeatWindow  time.Duration // a contact within this time of an earlier one is a repeat contact
+	AttachMax     int64         // limit for one ticket attachment (uploads may be this large)
 	ConfigFile    string        // the optional file these values were read from
 }
 
@@ -55,6 +56,7 @@ func settings() []setting {
 		{"secure-cookies", "auto, always or never", func(c *Config) flag.Value { return (*stringValue)(&c.SecureCookies) }},
 		{"max-body", "largest accepted JSON or form body in bytes", func(c *Config) flag.Value { return (*int64Value)(&c.MaxBodyBytes) }},
 		{"repeat-window", "a contact within this time of the same customer's (or number's) earlier one is a repeat", func(c *Config) flag.Value { return (*durationValue)(&c.RepeatWindow) }},
+		{"attachment-max", "largest accepted ticket attachment in bytes", func(c *Config) flag.Value { return (*int64Value)(&c.AttachMax) }},
 	}
 }
 
@@ -71,6 +73,7 @@ func Default() Config {
 		SecureCookies: "auto",
 		MaxBodyBytes:  1 << 20,
 		RepeatWindow:  7 * 24 * time.Hour,
+		AttachMax:     10 << 20,
 	}
 }
 
@@ -170,6 +173,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxBodyBytes < 1024 {
 		problems = append(problems, "max-body must be at least 1024 bytes")
+	}
+	if c.AttachMax < 1024 {
+		problems = append(problems, "attachment-max must be at least 1024 bytes")
 	}
 	if len(problems) > 0 {
 		return errors.New("config: " + strings.Join(problems, "; "))

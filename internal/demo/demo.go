@@ -18,6 +18,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/ivr"
 	"github.com/hotlinecc/hotline/internal/kb"
 	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/webhook"
 )
@@ -85,6 +86,7 @@ type Services struct {
 	Calendars *calendar.Store
 	SLARules  *sla.RuleStore
 	Todos     *todo.Store
+	Tickets   *ticket.Service // optional: ticket types, departments and demo tickets
 }
 
 // CustomerCount is how many demo customers Load creates.
@@ -103,7 +105,7 @@ func Load(ctx context.Context, s Services) error {
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	queueIDs := map[string]int64{}
+	queueIDs, userIDs := map[string]int64{}, map[string]int64{}
 	for _, q := range queues {
 		q := q
 		if err := s.Queues.CreateQueue(ctx, &q); err != nil {
@@ -112,7 +114,6 @@ func Load(ctx context.Context, s Services) error {
 		queueIDs[q.Code] = q.ID
 	}
 	staff := map[string]*auth.User{}
-	userIDs := map[string]int64{}
 	for _, du := range users {
 		in := auth.UserInput{Username: du.username, DisplayName: &du.name, Role: &du.role, Password: Password, Language: &du.lang}
 		email := du.username + "@hotline.example.cn"
@@ -176,6 +177,11 @@ func Load(ctx context.Context, s Services) error {
 	}
 	if err := loadCalendars(ctx, s, userIDs, queueIDs, customerIDs); err != nil {
 		return err
+	}
+	if s.Tickets != nil {
+		if err := loadTickets(ctx, s, station.ID, userIDs, queueIDs); err != nil {
+			return err
+		}
 	}
 	return loadWebhooks(ctx, s)
 }

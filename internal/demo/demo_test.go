@@ -15,6 +15,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/events"
 	"github.com/hotlinecc/hotline/internal/kb"
 	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
 )
 
@@ -22,7 +23,8 @@ func TestLoad(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := demo.Services{Auth: auth.NewService(d, auth.Options{}), Customers: crm.NewStore(d), Queues: acdstore.New(d), KB: kb.New(d, nil),
-			Calendars: calendar.NewStore(d), SLARules: sla.NewRuleStore(d), Todos: todo.NewStore(d, events.New(d))}
+			Calendars: calendar.NewStore(d), SLARules: sla.NewRuleStore(d), Todos: todo.NewStore(d, events.New(d)),
+			Tickets: ticket.New(d, events.New(d), ticket.Options{DataDir: t.TempDir()})}
 		if err := demo.Load(ctx, s); err != nil {
 			t.Fatal(err)
 		}
@@ -59,6 +61,23 @@ func TestLoad(t *testing.T) {
 		}
 		if n, _ := s.KB.UnreadCount(ctx, agent.ID); n != 1 {
 			t.Fatalf("agent1 has %d unread announcements, want 1", n)
+		}
+		// Six ticket types; ticket 2 is a repair order dispatched to the repair station,
+		// which its partner user sees with both attachments.
+		types, err := s.Tickets.Types(ctx)
+		if err != nil || len(types) != 6 {
+			t.Fatalf("ticket types: %d %v", len(types), err)
+		}
+		_, station, err := s.Auth.Login(ctx, "station", demo.Password, "127.0.0.1", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		orders, total, err := s.Tickets.List(ctx, station, ticket.Filter{})
+		if err != nil || total != 1 || orders[0].ID != 2 || orders[0].Status != "dispatched" {
+			t.Fatalf("station's orders: %d %v", total, err)
+		}
+		if atts, err := s.Tickets.Attachments(ctx, station, 2); err != nil || len(atts) != 2 {
+			t.Fatalf("attachments: %v %v", atts, err)
 		}
 		// Two-character Chinese names are found by name.
 		found, total, err := s.Customers.Search(ctx, crm.Filter{Query: "王"})

@@ -34,7 +34,7 @@ func TestEveryUIStringIsInBothCatalogs(t *testing.T) {
 		return nil
 	})
 	goKey := regexp.MustCompile(`(?:page\(r, |Key: )"([a-z_.]+)"|WithKey\("([a-z_]+)"`)
-	for _, dir := range []string{".", "../auth", "../crm", "../acd", "../acd/acdstore", "../app"} {
+	for _, dir := range []string{".", "../auth", "../crm", "../acd", "../acd/acdstore", "../app", "../ticket"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, f := range files {
 			if strings.HasSuffix(f, "_test.go") {
@@ -72,7 +72,8 @@ func TestEveryUIStringIsInBothCatalogs(t *testing.T) {
 	for _, s := range []int{400, 401, 403, 404, 405, 409, 413, 429, 500} {
 		keys[fmt.Sprintf("error.status.%d", s)] = true
 	}
-	for _, f := range []string{"user_created", "user_saved", "partner_created", "profile_saved", "password_changed", "token_revoked"} {
+	for _, f := range []string{"user_created", "user_saved", "partner_created", "profile_saved", "password_changed", "token_revoked",
+		"ticket_created", "ticket_saved", "ticket_status", "ticket_dispatched", "ticket_note", "ticket_attached", "ticket_type_saved", "department_saved"} {
 		keys["flash."+f] = true
 	}
 	for _, lang := range i18n.Languages {

@@ -26,6 +26,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/jobs"
 	"github.com/hotlinecc/hotline/internal/kb"
 	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/webhook"
 )
@@ -46,6 +47,7 @@ type Deps struct {
 	Calendars *calendar.Store
 	SLARules  *sla.RuleStore
 	Todos     *todo.Store
+	Tickets   *ticket.Service
 	Catalog   *i18n.Catalog
 	Webhooks  *webhook.Store
 	Jobs      *jobs.Queue
@@ -69,12 +71,17 @@ func New(d Deps) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
+	// *.partial.html files hold blocks that several pages share; every page gets them.
+	partials, err := fs.Glob(templateFS, "templates/*.partial.html")
+	if err != nil {
+		return nil, err
+	}
 	for _, name := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || strings.HasSuffix(base, ".partial") {
 			continue
 		}
-		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", name)
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, append([]string{"templates/layout.html", name}, partials...)...)
 		if err != nil {
 			return nil, err
 		}
@@ -146,10 +153,14 @@ var nav = []struct {
 	{NavItem{Key: "nav.leads", Href: "/leads", Shortcut: "s"}, auth.PermCustomersRead},
 	{NavItem{Key: "nav.leads", Href: "/partner/leads", Shortcut: "s"}, auth.PermPartnerOrders},
 	{NavItem{Key: "nav.customer_fields", Href: "/settings/customer-fields", Shortcut: "f"}, auth.PermSettingsManage},
+	{NavItem{Key: "nav.tickets", Href: "/tickets", Shortcut: "t"}, auth.PermTicketsRead},
+	{NavItem{Key: "nav.orders", Href: "/orders", Shortcut: "w"}, auth.PermPartnerOrders},
 	{NavItem{Key: "nav.queues", Href: "/queues", Shortcut: "q"}, auth.PermWallboard},
 	{NavItem{Key: "nav.users", Href: "/users", Shortcut: "u"}, auth.PermUsersManage},
 	{NavItem{Key: "nav.partners", Href: "/partners", Shortcut: "r"}, auth.PermUsersManage},
 	{NavItem{Key: "nav.roles", Href: "/roles", Shortcut: "o"}, auth.PermUsersManage},
+	{NavItem{Key: "nav.ticket_types", Href: "/settings/ticket-types", Shortcut: "y"}, auth.PermSettingsManage},
+	{NavItem{Key: "nav.departments", Href: "/settings/departments", Shortcut: "e"}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.audit", Href: "/audit", Shortcut: "a"}, auth.PermAuditRead},
 	{NavItem{Key: "nav.webhooks", Href: "/settings/webhooks", Shortcut: "w"}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.ivr", Href: "/settings/ivr", Shortcut: "i"}, auth.PermSettingsManage},

@@ -41,16 +41,15 @@
       if (s) { e.preventDefault(); s.focus(); s.select(); }
       return;
     }
-    if (e.key === "n") {
-      var n = document.querySelector('[data-shortcut="n"]');
-      if (n) { e.preventDefault(); location.href = n.href; }
-      return;
-    }
-    // Page actions marked data-key="x" or data-shortcut="x" (shown as <kbd>x</kbd>):
-    // fields get the focus, links and buttons are followed.
+    // One-letter page actions (n new, e edit, d dispatch, s status...): a link is
+    // followed, a form control gets the focus, a button is pressed.
     if (/^[a-z]$/.test(e.key)) {
-      var k = document.querySelector('[data-key="' + e.key + '"], [data-shortcut="' + e.key + '"]');
-      if (k) { e.preventDefault(); if (typing(k)) { k.focus(); } else { k.click(); } }
+      var el = document.querySelector('[data-shortcut="' + e.key + '"]');
+      if (!el) return;
+      e.preventDefault();
+      if (el.tagName === "A") location.href = el.href;
+      else if (typing(el)) { el.focus(); if (el.scrollIntoView) el.scrollIntoView({ block: "center" }); }
+      else el.click();
     }
   });
 
