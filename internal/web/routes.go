@@ -94,6 +94,7 @@ func (c *Console) Routes() []Route {
 		{"GET /partners", admin, c.partners},
 		{"POST /partners", admin, c.createPartner},
 		{"GET /roles", admin, c.roles},
+		{"GET /settings", settings, c.settings},
 		{"GET /audit", auth.Need(auth.PermAuditRead), c.audit},
 
 		{"GET /settings/webhooks", settings, c.webhooks},

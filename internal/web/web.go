@@ -138,38 +138,45 @@ func (p *Page) LangURL(lang string) string {
 type NavItem struct {
 	Key      string // catalog key of the label
 	Href     string
-	Shortcut string // keys after "g", e.g. "u" for g u
+	Shortcut string   // keys after "g", e.g. "c" for g c
+	Also     []string // other path prefixes that belong to this section
 	Active   bool
 }
 
 // nav lists every console section with the permission it needs; the layout shows the
-// ones the user may open, so the navigation and the route table agree.
+// ones the user may open, so the navigation and the route table agree. Settings pages
+// are not here: they are listed on the settings page (settings.go). A shortcut letter
+// is used once (a test checks).
 var nav = []struct {
 	NavItem
 	perm auth.Permission
 }{
 	{NavItem{Key: "nav.home", Href: "/", Shortcut: "h"}, auth.PermConsole},
 	{NavItem{Key: "nav.customers", Href: "/customers", Shortcut: "c"}, auth.PermCustomersRead},
-	{NavItem{Key: "nav.leads", Href: "/leads", Shortcut: "s"}, auth.PermCustomersRead},
-	{NavItem{Key: "nav.leads", Href: "/partner/leads", Shortcut: "s"}, auth.PermPartnerOrders},
-	{NavItem{Key: "nav.customer_fields", Href: "/settings/customer-fields", Shortcut: "f"}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.tickets", Href: "/tickets", Shortcut: "t"}, auth.PermTicketsRead},
-	{NavItem{Key: "nav.orders", Href: "/orders", Shortcut: "w"}, auth.PermPartnerOrders},
-	{NavItem{Key: "nav.queues", Href: "/queues", Shortcut: "q"}, auth.PermWallboard},
-	{NavItem{Key: "nav.users", Href: "/users", Shortcut: "u"}, auth.PermUsersManage},
-	{NavItem{Key: "nav.partners", Href: "/partners", Shortcut: "r"}, auth.PermUsersManage},
-	{NavItem{Key: "nav.roles", Href: "/roles", Shortcut: "o"}, auth.PermUsersManage},
-	{NavItem{Key: "nav.ticket_types", Href: "/settings/ticket-types", Shortcut: "y"}, auth.PermSettingsManage},
-	{NavItem{Key: "nav.departments", Href: "/settings/departments", Shortcut: "e"}, auth.PermSettingsManage},
-	{NavItem{Key: "nav.audit", Href: "/audit", Shortcut: "a"}, auth.PermAuditRead},
-	{NavItem{Key: "nav.webhooks", Href: "/settings/webhooks", Shortcut: "w"}, auth.PermSettingsManage},
-	{NavItem{Key: "nav.ivr", Href: "/settings/ivr", Shortcut: "i"}, auth.PermSettingsManage},
+	{NavItem{Key: "nav.orders", Href: "/orders", Shortcut: "o"}, auth.PermPartnerOrders},
+	{NavItem{Key: "nav.todos", Href: "/todos", Shortcut: "d"}, auth.PermTodos},
+	{NavItem{Key: "nav.leads", Href: "/leads", Shortcut: "l"}, auth.PermCustomersRead},
+	{NavItem{Key: "nav.leads", Href: "/partner/leads", Shortcut: "e"}, auth.PermPartnerOrders},
 	{NavItem{Key: "nav.kb", Href: "/kb", Shortcut: "k"}, auth.PermKBRead},
 	{NavItem{Key: "nav.announcements", Href: "/announcements", Shortcut: "b"}, auth.PermKBRead},
-	{NavItem{Key: "nav.todos", Href: "/todos", Shortcut: "t"}, auth.PermTodos},
-	{NavItem{Key: "nav.calendars", Href: "/settings/calendars", Shortcut: "y"}, auth.PermSettingsManage},
-	{NavItem{Key: "nav.sla_rules", Href: "/settings/sla-rules", Shortcut: "e"}, auth.PermSettingsManage},
+	{NavItem{Key: "nav.queues", Href: "/queues", Shortcut: "q"}, auth.PermWallboard},
+	{NavItem{Key: "nav.settings", Href: "/settings", Shortcut: "s", Also: []string{"/users", "/partners", "/roles"}}, auth.PermSettingsManage},
+	{NavItem{Key: "nav.audit", Href: "/audit", Shortcut: "a"}, auth.PermAuditRead},
 	{NavItem{Key: "nav.profile", Href: "/profile", Shortcut: "p"}, auth.PermConsole},
+}
+
+// active reports whether path belongs to the section.
+func (n NavItem) active(path string) bool {
+	if n.Href == path {
+		return true
+	}
+	for _, prefix := range append([]string{n.Href}, n.Also...) {
+		if prefix != "/" && (path == prefix || strings.HasPrefix(path, prefix+"/")) {
+			return true
+		}
+	}
+	return false
 }
 
 // page builds the common page data for a request.
@@ -184,7 +191,7 @@ func (c *Console) page(r *http.Request, titleKey string, data any) *Page {
 		for _, n := range nav {
 			if pr.Can(n.perm) {
 				item := n.NavItem
-				item.Active = item.Href == r.URL.Path || (item.Href != "/" && strings.HasPrefix(r.URL.Path, item.Href+"/"))
+				item.Active = item.active(r.URL.Path)
 				p.Nav = append(p.Nav, item)
 			}
 		}
