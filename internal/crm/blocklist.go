@@ -33,7 +33,9 @@ type BlockEntry struct {
 func (e BlockEntry) Prefix() bool { return strings.HasSuffix(e.Pattern, "*") }
 
 // Expired reports whether the entry no longer blocks at now.
-func (e BlockEntry) Expired(now time.Time) bool { return !e.ExpiresAt.IsZero() && !now.Before(e.ExpiresAt) }
+func (e BlockEntry) Expired(now time.Time) bool {
+	return !e.ExpiresAt.IsZero() && !now.Before(e.ExpiresAt)
+}
 
 // BlockInput is a new blocklist entry.
 type BlockInput struct {
