@@ -39,9 +39,13 @@ func (s *Store) Recover(ctx context.Context) (int, error) {
 func (s *Store) recoverCall(ctx context.Context, c *Call) error {
 	end := c.LastActivityAt
 	c.Status, c.EndedAt, c.EndedBy, c.EndCause = StatusInterrupted, end, EndedBySystem, "interrupted"
-	if !c.AnsweredAt.IsZero() {
+	switch {
+	case !c.AnsweredAt.IsZero():
 		c.TalkSeconds = seconds(end.Sub(c.AnsweredAt))
-	} else if !c.QueuedAt.IsZero() {
+		if !c.QueuedAt.IsZero() {
+			c.WaitSeconds = seconds(c.AnsweredAt.Sub(c.QueuedAt))
+		}
+	case !c.QueuedAt.IsZero():
 		c.WaitSeconds = seconds(end.Sub(c.QueuedAt))
 	}
 	var err error
