@@ -11,6 +11,7 @@ import (
 
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/contact"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
@@ -21,6 +22,8 @@ type Deps struct {
 	Auth         *auth.Service
 	Customers    *crm.Store
 	Queues       *acdstore.Store
+	Calls        *contact.Store
+	Blocklist    *crm.BlockStore
 	Log          *slog.Logger
 	MaxBodyBytes int64
 }

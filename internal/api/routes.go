@@ -38,6 +38,14 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/audit", auth.Need(auth.PermAuditRead), a.serve(a.listAudit)},
 		{"GET", "/api/v1/customers", auth.Need(auth.PermCustomersRead), a.serve(a.searchCustomers)},
 		{"GET", "/api/v1/queues", auth.Need(auth.PermWallboard), a.serve(a.listQueues)},
+
+		{"GET", "/api/v1/calls", auth.Need(auth.PermCallsRead), a.serve(a.listCalls)},
+		{"GET", "/api/v1/calls/{id}", auth.Need(auth.PermCallsRead), a.serve(a.getCall)},
+		{"GET", "/api/v1/calls/{id}/queue-events", auth.Need(auth.PermCallsRead), a.serve(a.callQueueEvents)},
+		{"GET", "/api/v1/calls/{id}/recording", auth.Need(auth.PermCallsRead), a.callRecording},
+		{"GET", "/api/v1/blocklist", auth.Need(auth.PermSettingsManage), a.serve(a.listBlocklist)},
+		{"POST", "/api/v1/blocklist", auth.Need(auth.PermSettingsManage), a.serve(a.addBlock)},
+		{"DELETE", "/api/v1/blocklist/{id}", auth.Need(auth.PermSettingsManage), a.serve(a.removeBlock)},
 	}
 }
 

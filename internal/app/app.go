@@ -18,6 +18,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/api"
 	"github.com/hotlinecc/hotline/internal/auth"
 	"github.com/hotlinecc/hotline/internal/config"
+	"github.com/hotlinecc/hotline/internal/contact"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/db"
 	"github.com/hotlinecc/hotline/internal/errs"
@@ -36,6 +37,8 @@ type App struct {
 	Events    *events.Log
 	Customers *crm.Store
 	Queues    *acdstore.Store
+	Calls     *contact.Store
+	Blocklist *crm.BlockStore
 	Metrics   *prometheus.Registry
 	Console   *web.Console
 	API       *api.API
@@ -68,7 +71,16 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Events:    events.New(d),
 		Customers: crm.NewStore(d),
 		Queues:    acdstore.New(d),
+		Blocklist: crm.NewBlockStore(d),
 		Metrics:   prometheus.NewRegistry(),
+	}
+	a.Calls = contact.NewStore(d, a.Events, cfg.DataDir)
+	// Calls that a stopped process left open are closed before anything takes calls.
+	if n, err := a.Calls.Recover(ctx); err != nil {
+		d.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Warn("closed interrupted calls", "count", n)
 	}
 	a.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "hotline_http_requests_total", Help: "HTTP requests by route and status.",
@@ -86,14 +98,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		return nil, err
 	}
 	a.Console, err = web.New(web.Deps{
-		Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Catalog: catalog, Log: log,
+		Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Calls: a.Calls, Blocklist: a.Blocklist, Catalog: catalog, Log: log,
 		Location: cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
 	})
 	if err != nil {
 		d.Close()
 		return nil, fmt.Errorf("app: templates: %w", err)
 	}
-	a.API = api.New(api.Deps{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Log: log, MaxBodyBytes: cfg.MaxBodyBytes})
+	a.API = api.New(api.Deps{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Calls: a.Calls, Blocklist: a.Blocklist, Log: log, MaxBodyBytes: cfg.MaxBodyBytes})
 	return a, nil
 }
 

@@ -31,7 +31,7 @@ func testServer(t testing.TB) (*httptest.Server, *app.App) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
-	if err := demo.Load(context.Background(), demo.Services{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues}); err != nil {
+	if err := demo.Load(context.Background(), demo.Services{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Calls: a.Calls}); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(a.Handler())

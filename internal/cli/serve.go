@@ -82,7 +82,7 @@ func firstStart(ctx context.Context, env Env, a *app.App) error {
 	if a.Config.Demo {
 		if n == 0 {
 			fmt.Fprintln(env.Stdout, "Loading the demo center (first start with --demo)...")
-			if err := demo.Load(ctx, demo.Services{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues}); err != nil {
+			if err := demo.Load(ctx, demo.Services{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Calls: a.Calls}); err != nil {
 				return err
 			}
 		}
@@ -126,7 +126,7 @@ func loadDemo(ctx context.Context, env Env, args []string) error {
 		}
 		return err
 	}
-	if err := demo.Load(ctx, demo.Services{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues}); err != nil {
+	if err := demo.Load(ctx, demo.Services{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Calls: a.Calls}); err != nil {
 		return err
 	}
 	printDemoLogins(env, a)

@@ -31,6 +31,12 @@ type Config struct {
 	SecureCookies string        // auto (Secure when served over TLS), always, never
 	MaxBodyBytes  int64         // limit for JSON and form bodies
 	ConfigFile    string        // the optional file these values were read from
+	// RecordingRetention is how many days call recordings are kept; 0 keeps them forever.
+	RecordingRetention int64
+	// AutoBlockCalls blocks a number that calls more than this many times within
+	// AutoBlockWindow (0: never).
+	AutoBlockCalls  int64
+	AutoBlockWindow time.Duration
 }
 
 // setting describes one configurable value once, for flags, env and file alike.
@@ -53,6 +59,9 @@ func settings() []setting {
 		{"session-ttl", "idle lifetime of a console session", func(c *Config) flag.Value { return (*durationValue)(&c.SessionTTL) }},
 		{"secure-cookies", "auto, always or never", func(c *Config) flag.Value { return (*stringValue)(&c.SecureCookies) }},
 		{"max-body", "largest accepted JSON or form body in bytes", func(c *Config) flag.Value { return (*int64Value)(&c.MaxBodyBytes) }},
+		{"recording-retention", "days to keep call recordings; 0 keeps them forever", func(c *Config) flag.Value { return (*int64Value)(&c.RecordingRetention) }},
+		{"autoblock-calls", "block a number that calls more than this many times within autoblock-window; 0 turns it off", func(c *Config) flag.Value { return (*int64Value)(&c.AutoBlockCalls) }},
+		{"autoblock-window", "the window of autoblock-calls", func(c *Config) flag.Value { return (*durationValue)(&c.AutoBlockWindow) }},
 	}
 }
 
@@ -68,6 +77,9 @@ func Default() Config {
 		SessionTTL:    12 * time.Hour,
 		SecureCookies: "auto",
 		MaxBodyBytes:  1 << 20,
+		// Auto-block: more than 20 calls in 10 minutes is a machine or a prank, not a customer.
+		AutoBlockCalls:  20,
+		AutoBlockWindow: 10 * time.Minute,
 	}
 }
 
@@ -161,6 +173,12 @@ func (c Config) Validate() error {
 	}
 	if c.SessionTTL < time.Minute {
 		problems = append(problems, "session-ttl must be at least 1m")
+	}
+	if c.RecordingRetention < 0 {
+		problems = append(problems, "recording-retention must not be negative")
+	}
+	if c.AutoBlockCalls < 0 || (c.AutoBlockCalls > 0 && c.AutoBlockWindow < time.Minute) {
+		problems = append(problems, "autoblock-calls must not be negative, and autoblock-window at least 1m")
 	}
 	if c.MaxBodyBytes < 1024 {
 		problems = append(problems, "max-body must be at least 1024 bytes")

@@ -11,6 +11,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/acd"
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/contact"
 	"github.com/hotlinecc/hotline/internal/crm"
 )
 
@@ -71,6 +72,7 @@ type Services struct {
 	Auth      *auth.Service
 	Customers *crm.Store
 	Queues    *acdstore.Store
+	Calls     *contact.Store // optional: a day of call records with recordings
 }
 
 // CustomerCount is how many demo customers Load creates.
@@ -120,6 +122,11 @@ func Load(ctx context.Context, s Services) error {
 	for _, c := range Customers(rng, CustomerCount) {
 		if err := s.Customers.Create(ctx, c); err != nil {
 			return fmt.Errorf("demo: customer %s: %w", c.Name, err)
+		}
+	}
+	if s.Calls != nil {
+		if err := loadCalls(ctx, s); err != nil {
+			return fmt.Errorf("demo: calls: %w", err)
 		}
 	}
 	return nil

@@ -33,6 +33,11 @@ func (c *Console) Routes() []Route {
 
 		{"GET /customers", auth.Need(auth.PermCustomersRead), c.customers},
 		{"GET /queues", auth.Need(auth.PermWallboard), c.queues},
+		{"GET /calls", auth.Need(auth.PermCallsRead), c.calls},
+		{"GET /calls/{id}", auth.Need(auth.PermCallsRead), c.call},
+		{"GET /settings/blocklist", auth.Need(auth.PermSettingsManage), c.blocklist},
+		{"POST /settings/blocklist", auth.Need(auth.PermSettingsManage), c.addBlock},
+		{"POST /settings/blocklist/{id}/delete", auth.Need(auth.PermSettingsManage), c.removeBlock},
 
 		{"GET /users", admin, c.users},
 		{"GET /users/new", admin, c.newUser},

@@ -17,6 +17,7 @@ import (
 
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/contact"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
@@ -34,6 +35,8 @@ type Deps struct {
 	Auth      *auth.Service
 	Customers *crm.Store
 	Queues    *acdstore.Store
+	Calls     *contact.Store
+	Blocklist *crm.BlockStore
 	Catalog   *i18n.Catalog
 	Log       *slog.Logger
 	Location  *time.Location // the center's time zone
@@ -127,6 +130,8 @@ var nav = []struct {
 	{NavItem{Key: "nav.home", Href: "/", Shortcut: "h"}, auth.PermConsole},
 	{NavItem{Key: "nav.customers", Href: "/customers", Shortcut: "c"}, auth.PermCustomersRead},
 	{NavItem{Key: "nav.queues", Href: "/queues", Shortcut: "q"}, auth.PermWallboard},
+	{NavItem{Key: "nav.calls", Href: "/calls", Shortcut: "k"}, auth.PermCallsRead},
+	{NavItem{Key: "nav.blocklist", Href: "/settings/blocklist", Shortcut: "b"}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.users", Href: "/users", Shortcut: "u"}, auth.PermUsersManage},
 	{NavItem{Key: "nav.partners", Href: "/partners", Shortcut: "r"}, auth.PermUsersManage},
 	{NavItem{Key: "nav.roles", Href: "/roles", Shortcut: "o"}, auth.PermUsersManage},
