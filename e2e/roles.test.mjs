@@ -13,23 +13,23 @@ const ALL = [
   "console", "users.manage", "audit.read", "settings.manage",
   "customers.read", "customers.write", "tickets.read", "tickets.write",
   "tickets.dispatch", "complaints.handle", "complaints.close", "partner.orders",
-  "calls.answer", "recordings.own", "recordings.all", "calls.monitor",
+  "calls.answer", "recordings.own", "recordings.all", "calls.monitor", "calls.read",
   "wallboard.read", "reports.read", "quality.evaluate", "kb.read", "kb.write", "kb.curate",
   "todos.use",
 ];
 // Admins may do everything but act as a partner: they belong to none.
 const ADMIN = ALL.filter((p) => p !== "partner.orders");
-const TIER1 = ["console", "customers.read", "customers.write", "tickets.read", "tickets.write", "calls.answer", "recordings.own", "kb.read", "todos.use"];
+const TIER1 = ["console", "customers.read", "customers.write", "tickets.read", "tickets.write", "calls.answer", "recordings.own", "kb.read", "todos.use", "calls.read"];
 const TIER2 = [...TIER1, "tickets.dispatch", "complaints.handle"];
 const TIER3 = [...TIER2, "kb.write", "recordings.all"];
 const SUPERVISOR = [
   "console", "customers.read", "customers.write", "tickets.read", "tickets.write",
   "tickets.dispatch", "complaints.handle", "complaints.close", "calls.answer",
   "recordings.own", "recordings.all", "calls.monitor", "wallboard.read", "reports.read",
-  "quality.evaluate", "kb.read", "kb.write", "kb.curate", "todos.use",
+  "quality.evaluate", "kb.read", "kb.write", "kb.curate", "todos.use", "calls.read",
 ];
-const QA = ["console", "customers.read", "tickets.read", "recordings.all", "quality.evaluate", "kb.read", "reports.read", "todos.use"];
-const ANALYST = ["console", "reports.read", "wallboard.read", "todos.use"];
+const QA = ["console", "customers.read", "tickets.read", "recordings.all", "quality.evaluate", "kb.read", "reports.read", "todos.use", "calls.read"];
+const ANALYST = ["console", "reports.read", "wallboard.read", "todos.use", "calls.read"];
 const PARTNER = ["console", "partner.orders"];
 
 // The console's sections in navigation order, with their labels and the permission each
@@ -45,6 +45,7 @@ const NAV = [
   ["/kb", "nav.kb", "kb.read"],
   ["/announcements", "nav.announcements", "kb.read"],
   ["/queues", "nav.queues", "wallboard.read"],
+  ["/calls", "nav.calls", "calls.read"],
   ["/settings", "nav.settings", "settings.manage"],
   ["/audit", "nav.audit", "audit.read"],
   ["/profile", "nav.profile", "console"],

@@ -12,6 +12,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
 	"github.com/hotlinecc/hotline/internal/calendar"
+	"github.com/hotlinecc/hotline/internal/contact"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
@@ -35,6 +36,8 @@ type Deps struct {
 	SLARules     *sla.RuleStore
 	Todos        *todo.Store
 	Tickets      *ticket.Service
+	Calls        *contact.Store
+	Blocklist    *crm.BlockStore
 	Log          *slog.Logger
 	MaxBodyBytes int64
 }

@@ -108,6 +108,13 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/sla-rules/{id}", settings, a.serve(a.getSLARule)},
 		{"PUT", "/api/v1/sla-rules/{id}", settings, a.serve(a.updateSLARule)},
 		{"DELETE", "/api/v1/sla-rules/{id}", settings, a.serve(a.deleteSLARule)},
+		{"GET", "/api/v1/calls", auth.Need(auth.PermCallsRead), a.serve(a.listCalls)},
+		{"GET", "/api/v1/calls/{id}", auth.Need(auth.PermCallsRead), a.serve(a.getCall)},
+		{"GET", "/api/v1/calls/{id}/queue-events", auth.Need(auth.PermCallsRead), a.serve(a.callQueueEvents)},
+		{"GET", "/api/v1/calls/{id}/recording", auth.Need(auth.PermCallsRead), a.callRecording},
+		{"GET", "/api/v1/blocklist", auth.Need(auth.PermSettingsManage), a.serve(a.listBlocklist)},
+		{"POST", "/api/v1/blocklist", auth.Need(auth.PermSettingsManage), a.serve(a.addBlock)},
+		{"DELETE", "/api/v1/blocklist/{id}", auth.Need(auth.PermSettingsManage), a.serve(a.removeBlock)},
 	}
 	routes = append(routes, a.ticketRoutes()...)
 	return routes

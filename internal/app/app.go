@@ -21,6 +21,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/auth"
 	"github.com/hotlinecc/hotline/internal/calendar"
 	"github.com/hotlinecc/hotline/internal/config"
+	"github.com/hotlinecc/hotline/internal/contact"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/db"
 	"github.com/hotlinecc/hotline/internal/errs"
@@ -54,6 +55,8 @@ type App struct {
 	SLARules  *sla.RuleStore
 	Todos     *todo.Store
 	Tickets   *ticket.Service
+	Calls     *contact.Store
+	Blocklist *crm.BlockStore
 	Metrics   *prometheus.Registry
 	Console   *web.Console
 	API       *api.API
@@ -91,6 +94,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Events:    ev,
 		Customers: crm.New(d, crm.Options{Events: ev, RepeatWindow: cfg.RepeatWindow}),
 		Queues:    acdstore.New(d),
+		Blocklist: crm.NewBlockStore(d),
 		Metrics:   prometheus.NewRegistry(),
 		Calendars: calendar.NewStore(d),
 		SLARules:  sla.NewRuleStore(d),
@@ -101,6 +105,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 	a.KB = kb.New(d, a.Events)
 	a.Todos = todo.NewStore(d, a.Events)
 	a.Tickets = ticket.New(d, a.Events, ticket.Options{Location: cfg.Location(), DataDir: cfg.DataDir, MaxAttachmentBytes: cfg.AttachMax})
+	a.Calls = contact.NewStore(d, a.Events, cfg.DataDir)
+	// Calls that a stopped process left open are closed before anything takes calls.
+	if n, err := a.Calls.Recover(ctx); err != nil {
+		d.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Warn("closed interrupted calls", "count", n)
+	}
 	a.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "hotline_http_requests_total", Help: "HTTP requests by route and status.",
 	}, []string{"route", "code"})
@@ -131,6 +143,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		SLARules:  a.SLARules,
 		Todos:     a.Todos,
 		Tickets:   a.Tickets,
+		Calls:     a.Calls,
+		Blocklist: a.Blocklist,
 		Location:  cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
 	})
 	if err != nil {
@@ -149,6 +163,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		SLARules:     a.SLARules,
 		Todos:        a.Todos,
 		Tickets:      a.Tickets,
+		Calls:        a.Calls,
+		Blocklist:    a.Blocklist,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	return a, nil

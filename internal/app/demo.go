@@ -19,5 +19,6 @@ func (a *App) LoadDemo(ctx context.Context) error {
 		SLARules:  a.SLARules,
 		Todos:     a.Todos,
 		Tickets:   a.Tickets,
+		Calls:     a.Calls,
 	})
 }

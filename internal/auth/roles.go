@@ -48,6 +48,7 @@ const (
 	PermComplaintsClose  Permission = "complaints.close"  // closure review of complaints
 	PermPartnerOrders    Permission = "partner.orders"    // see and update orders dispatched to one's own partner
 	PermCallsAnswer      Permission = "calls.answer"      // log in to a phone and take calls
+	PermCallsRead        Permission = "calls.read"        // see call records (the center's, or one's own; see internal/contact)
 	PermRecordingsOwn    Permission = "recordings.own"    // replay one's own calls
 	PermRecordingsAll    Permission = "recordings.all"    // replay any call
 	PermCallsMonitor     Permission = "calls.monitor"     // listen, whisper, barge
@@ -65,14 +66,14 @@ var AllPermissions = []Permission{
 	PermConsole, PermUsersManage, PermAuditRead, PermSettingsManage,
 	PermCustomersRead, PermCustomersWrite, PermTicketsRead, PermTicketsWrite,
 	PermTicketsDispatch, PermComplaintsHandle, PermComplaintsClose, PermPartnerOrders,
-	PermCallsAnswer, PermRecordingsOwn, PermRecordingsAll, PermCallsMonitor,
+	PermCallsAnswer, PermRecordingsOwn, PermRecordingsAll, PermCallsMonitor, PermCallsRead,
 	PermWallboard, PermReportsRead, PermQualityEvaluate, PermKBRead, PermKBWrite, PermKBCurate,
 	PermTodos,
 }
 
 var agentTier1 = []Permission{
 	PermConsole, PermCustomersRead, PermCustomersWrite, PermTicketsRead, PermTicketsWrite,
-	PermCallsAnswer, PermRecordingsOwn, PermKBRead, PermTodos,
+	PermCallsAnswer, PermRecordingsOwn, PermKBRead, PermTodos, PermCallsRead,
 }
 
 var agentTier2 = append(slices.Clone(agentTier1), PermTicketsDispatch, PermComplaintsHandle)
@@ -86,13 +87,13 @@ var rolePermissions = map[Role][]Permission{
 		PermConsole, PermCustomersRead, PermCustomersWrite, PermTicketsRead, PermTicketsWrite,
 		PermTicketsDispatch, PermComplaintsHandle, PermComplaintsClose, PermCallsAnswer,
 		PermRecordingsOwn, PermRecordingsAll, PermCallsMonitor, PermWallboard, PermReportsRead,
-		PermQualityEvaluate, PermKBRead, PermKBWrite, PermKBCurate, PermTodos,
+		PermQualityEvaluate, PermKBRead, PermKBWrite, PermKBCurate, PermTodos, PermCallsRead,
 	},
 	RoleQA: {
 		PermConsole, PermCustomersRead, PermTicketsRead, PermRecordingsAll,
-		PermQualityEvaluate, PermKBRead, PermReportsRead, PermTodos,
+		PermQualityEvaluate, PermKBRead, PermReportsRead, PermTodos, PermCallsRead,
 	},
-	RoleAnalyst: {PermConsole, PermReportsRead, PermWallboard, PermTodos},
+	RoleAnalyst: {PermConsole, PermReportsRead, PermWallboard, PermTodos, PermCallsRead},
 	RolePartner: {PermConsole, PermPartnerOrders},
 }
 

@@ -33,6 +33,12 @@ type Config struct {
 	RepeatWindow  time.Duration // a contact within this time of an earlier one is a repeat contact
 	AttachMax     int64         // limit for one ticket attachment (uploads may be this large)
 	ConfigFile    string        // the optional file these values were read from
+	// RecordingRetention is how many days call recordings are kept; 0 keeps them forever.
+	RecordingRetention int64
+	// AutoBlockCalls blocks a number that calls more than this many times within
+	// AutoBlockWindow (0: never).
+	AutoBlockCalls  int64
+	AutoBlockWindow time.Duration
 }
 
 // setting describes one configurable value once, for flags, env and file alike.
@@ -57,6 +63,9 @@ func settings() []setting {
 		{"max-body", "largest accepted JSON or form body in bytes", func(c *Config) flag.Value { return (*int64Value)(&c.MaxBodyBytes) }},
 		{"repeat-window", "a contact within this time of the same customer's (or number's) earlier one is a repeat", func(c *Config) flag.Value { return (*durationValue)(&c.RepeatWindow) }},
 		{"attachment-max", "largest accepted ticket attachment in bytes", func(c *Config) flag.Value { return (*int64Value)(&c.AttachMax) }},
+		{"recording-retention", "days to keep call recordings; 0 keeps them forever", func(c *Config) flag.Value { return (*int64Value)(&c.RecordingRetention) }},
+		{"autoblock-calls", "block a number that calls more than this many times within autoblock-window; 0 turns it off", func(c *Config) flag.Value { return (*int64Value)(&c.AutoBlockCalls) }},
+		{"autoblock-window", "the window of autoblock-calls", func(c *Config) flag.Value { return (*durationValue)(&c.AutoBlockWindow) }},
 	}
 }
 
@@ -74,6 +83,9 @@ func Default() Config {
 		MaxBodyBytes:  1 << 20,
 		RepeatWindow:  7 * 24 * time.Hour,
 		AttachMax:     10 << 20,
+		// Auto-block: more than 20 calls in 10 minutes is a machine or a prank, not a customer.
+		AutoBlockCalls:  20,
+		AutoBlockWindow: 10 * time.Minute,
 	}
 }
 
@@ -170,6 +182,12 @@ func (c Config) Validate() error {
 	}
 	if c.RepeatWindow < time.Minute || c.RepeatWindow > 366*24*time.Hour {
 		problems = append(problems, "repeat-window must be 1m to 8784h (366 days)")
+	}
+	if c.RecordingRetention < 0 {
+		problems = append(problems, "recording-retention must not be negative")
+	}
+	if c.AutoBlockCalls < 0 || (c.AutoBlockCalls > 0 && c.AutoBlockWindow < time.Minute) {
+		problems = append(problems, "autoblock-calls must not be negative, and autoblock-window at least 1m")
 	}
 	if c.MaxBodyBytes < 1024 {
 		problems = append(problems, "max-body must be at least 1024 bytes")

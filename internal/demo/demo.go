@@ -14,6 +14,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
 	"github.com/hotlinecc/hotline/internal/calendar"
+	"github.com/hotlinecc/hotline/internal/contact"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/ivr"
 	"github.com/hotlinecc/hotline/internal/kb"
@@ -87,6 +88,7 @@ type Services struct {
 	SLARules  *sla.RuleStore
 	Todos     *todo.Store
 	Tickets   *ticket.Service // optional: ticket types, departments and demo tickets
+	Calls     *contact.Store  // optional: a day of call records with recordings
 }
 
 // CustomerCount is how many demo customers Load creates.
@@ -181,6 +183,11 @@ func Load(ctx context.Context, s Services) error {
 	if s.Tickets != nil {
 		if err := loadTickets(ctx, s, station.ID, userIDs, queueIDs); err != nil {
 			return err
+		}
+	}
+	if s.Calls != nil {
+		if err := loadCalls(ctx, s); err != nil {
+			return fmt.Errorf("demo: calls: %w", err)
 		}
 	}
 	return loadWebhooks(ctx, s)

@@ -58,6 +58,11 @@ func (c *Console) Routes() []Route {
 		{"POST /settings/customer-fields", auth.Need(auth.PermSettingsManage), c.saveCustomerField},
 		{"POST /settings/customer-fields/{id}/delete", auth.Need(auth.PermSettingsManage), c.deleteCustomerField},
 		{"GET /queues", auth.Need(auth.PermWallboard), c.queues},
+		{"GET /calls", auth.Need(auth.PermCallsRead), c.calls},
+		{"GET /calls/{id}", auth.Need(auth.PermCallsRead), c.call},
+		{"GET /settings/blocklist", auth.Need(auth.PermSettingsManage), c.blocklist},
+		{"POST /settings/blocklist", auth.Need(auth.PermSettingsManage), c.addBlock},
+		{"POST /settings/blocklist/{id}/delete", auth.Need(auth.PermSettingsManage), c.removeBlock},
 
 		{"GET /tickets", auth.Need(auth.PermTicketsRead), c.tickets},
 		{"GET /tickets/new", auth.Need(auth.PermTicketsWrite), c.newTicket},

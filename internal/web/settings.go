@@ -28,6 +28,7 @@ var settingsGroups = []struct {
 	{"settings.group.voice", []settingsItem{
 		{"nav.ivr", "/settings/ivr", auth.PermSettingsManage},
 		{"settings.prompts", "/settings/prompts", auth.PermSettingsManage},
+		{"nav.blocklist", "/settings/blocklist", auth.PermSettingsManage},
 	}},
 	{"settings.group.integration", []settingsItem{
 		{"nav.webhooks", "/settings/webhooks", auth.PermSettingsManage},

@@ -18,6 +18,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
 	"github.com/hotlinecc/hotline/internal/calendar"
+	"github.com/hotlinecc/hotline/internal/contact"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
@@ -48,6 +49,8 @@ type Deps struct {
 	SLARules  *sla.RuleStore
 	Todos     *todo.Store
 	Tickets   *ticket.Service
+	Calls     *contact.Store
+	Blocklist *crm.BlockStore
 	Catalog   *i18n.Catalog
 	Webhooks  *webhook.Store
 	Jobs      *jobs.Queue
@@ -161,6 +164,7 @@ var nav = []struct {
 	{NavItem{Key: "nav.kb", Href: "/kb", Shortcut: "k"}, auth.PermKBRead},
 	{NavItem{Key: "nav.announcements", Href: "/announcements", Shortcut: "b"}, auth.PermKBRead},
 	{NavItem{Key: "nav.queues", Href: "/queues", Shortcut: "q"}, auth.PermWallboard},
+	{NavItem{Key: "nav.calls", Href: "/calls", Shortcut: "r"}, auth.PermCallsRead},
 	{NavItem{Key: "nav.settings", Href: "/settings", Shortcut: "s", Also: []string{"/users", "/partners", "/roles"}}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.audit", Href: "/audit", Shortcut: "a"}, auth.PermAuditRead},
 	{NavItem{Key: "nav.profile", Href: "/profile", Shortcut: "p"}, auth.PermConsole},
