@@ -543,5 +543,5 @@ func (a *callAudio) stop() {
 // roomPort is the call's side of a media.Room.
 type roomPort struct{ a *callAudio }
 
-func (p roomPort) ReadFrame(f *voice.Frame) error   { return p.a.toRoom.ReadFrame(f) }
+func (p roomPort) ReadFrame(f *voice.Frame) error  { return p.a.toRoom.ReadFrame(f) }
 func (p roomPort) WriteFrame(f *voice.Frame) error { p.a.fromRoom.WriteFrame(f); return nil }

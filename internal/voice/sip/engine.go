@@ -75,22 +75,22 @@ type Engine struct {
 
 	handler atomic.Pointer[voice.Handler]
 
-	mu      sync.Mutex
-	calls   map[string]*Call // by dialog key (Call-ID, local tag, remote tag)
+	mu       sync.Mutex
+	calls    map[string]*Call // by dialog key (Call-ID, local tag, remote tag)
 	started  bool
 	closed   bool // no new calls
 	stopping bool // no new goroutines
-	udpAddr netip.AddrPort
-	tcpAddr netip.AddrPort
-	tlsAddr netip.AddrPort
-	closers []io.Closer
+	udpAddr  netip.AddrPort
+	tcpAddr  netip.AddrPort
+	tlsAddr  netip.AddrPort
+	closers  []io.Closer
 
-	ctx      context.Context
-	cancel   context.CancelFunc
-	stopCtx  func() bool    // stops watching Start's ctx
-	wg       sync.WaitGroup // request handlers, call handlers, BYEs, the sweeper
-	srvWG    sync.WaitGroup // the transports' serving goroutines
-	nextID   atomic.Uint64
+	ctx     context.Context
+	cancel  context.CancelFunc
+	stopCtx func() bool    // stops watching Start's ctx
+	wg      sync.WaitGroup // request handlers, call handlers, BYEs, the sweeper
+	srvWG   sync.WaitGroup // the transports' serving goroutines
+	nextID  atomic.Uint64
 }
 
 var _ voice.Engine = (*Engine)(nil)
