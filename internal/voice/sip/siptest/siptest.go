@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/hotlinecc/hotline/internal/testenv"
+	"github.com/hotlinecc/hotline/internal/voice"
+	"github.com/hotlinecc/hotline/internal/voice/media"
 )
 
 // FreeUDPPort returns a UDP port that was free a moment ago (for a peer's listening or
@@ -133,7 +135,8 @@ type BaresipConfig struct {
 	// Account is the accounts-file line, e.g.
 	// "<sip:1001@127.0.0.1:5060>;auth_pass=secret;answermode=auto;regint=60".
 	Account string
-	// Tone is the frequency of the sine it sends (ausine module), in Hz.
+	// Tone is the frequency of the sine it sends (a WAV file played by the aufile module),
+	// in Hz.
 	Tone int
 	// Commands run at start (e.g. "/dial sip:4001@127.0.0.1:5060").
 	Commands []string
@@ -149,16 +152,20 @@ func StartBaresip(t testing.TB, cfg BaresipConfig) *Baresip {
 	dir := t.TempDir()
 	port := FreeUDPPort(t)
 	rtp := FreeUDPPort(t)
-	mods := []string{"g711.so", "ausine.so", "aubridge.so"}
+	mods := []string{"g711.so", "aufile.so", "aubridge.so"}
 	if cfg.Record {
 		mods = append(mods, "sndfile.so")
 	}
 	var conf strings.Builder
 	fmt.Fprintf(&conf, "poll_method\tpoll\nsip_listen\t127.0.0.1:%d\nsip_transports\tudp\n", port)
-	fmt.Fprintf(&conf, "audio_player\taubridge,hotline\naudio_source\tausine,%d\naudio_alert\taubridge,alert\n", cfg.Tone)
-	fmt.Fprintf(&conf, "audio_srate\t8000\naudio_channels\t1\nausrc_srate\t8000\nauplay_srate\t8000\n")
+	tone := filepath.Join(dir, "tone.wav")
+	if err := WriteTone(tone, float64(cfg.Tone), 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&conf, "audio_player\taubridge,hotline\naudio_source\taufile,%s\naudio_alert\taubridge,alert\n", tone)
+	fmt.Fprintf(&conf, "ausrc_srate\t8000\nauplay_srate\t8000\nausrc_channels\t1\nauplay_channels\t1\n")
 	fmt.Fprintf(&conf, "rtp_ports\t%d-%d\nrtcp_mux\tno\njitter_buffer_delay\t1-5\n", rtp, rtp+1)
-	fmt.Fprintf(&conf, "dns_server\t127.0.0.1:53\nnet_interface\tlo\n")
+	fmt.Fprintf(&conf, "dns_server\t127.0.0.1:53\nnet_interface\t127.0.0.1\n")
 	fmt.Fprintf(&conf, "module_path\t/usr/lib/baresip/modules\n")
 	for _, m := range mods {
 		fmt.Fprintf(&conf, "module\t%s\n", m)
@@ -230,6 +237,23 @@ func (b *Baresip) Exited() <-chan struct{} { return b.done }
 func (b *Baresip) Dumps() []string {
 	m, _ := filepath.Glob(filepath.Join(b.Dir, "*.wav"))
 	return m
+}
+
+// WriteTone writes a mono 8 kHz WAV file of a sine of freq Hz lasting d.
+func WriteTone(path string, freq float64, d time.Duration) error {
+	w, err := media.CreateWAV(path, 1)
+	if err != nil {
+		return err
+	}
+	tone := media.NewTone(freq, 8000, int(d/voice.FrameDuration))
+	var f voice.Frame
+	for tone.ReadFrame(&f) == nil {
+		if err := w.WriteMono(&f); err != nil {
+			w.Close()
+			return err
+		}
+	}
+	return w.Close()
 }
 
 // WaitFor polls cond every 20 ms until it holds or d passes; false on timeout.
