@@ -14,6 +14,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
+	"github.com/hotlinecc/hotline/internal/voice/sip"
 )
 
 // Deps are what the API needs from the rest of Hotline.
@@ -23,6 +24,8 @@ type Deps struct {
 	Queues       *acdstore.Store
 	Log          *slog.Logger
 	MaxBodyBytes int64
+	SIP          *sip.Store  // SIP accounts and trunks
+	SIPEngine    *sip.Engine // live registrations (may be nil)
 }
 
 // API serves /api/v1.

@@ -38,6 +38,16 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/audit", auth.Need(auth.PermAuditRead), a.serve(a.listAudit)},
 		{"GET", "/api/v1/customers", auth.Need(auth.PermCustomersRead), a.serve(a.searchCustomers)},
 		{"GET", "/api/v1/queues", auth.Need(auth.PermWallboard), a.serve(a.listQueues)},
+
+		{"GET", "/api/v1/sip/accounts", admin, a.serve(a.listSIPAccounts)},
+		{"POST", "/api/v1/sip/accounts", admin, a.serve(a.createSIPAccount)},
+		{"PATCH", "/api/v1/sip/accounts/{id}", admin, a.serve(a.updateSIPAccount)},
+		{"POST", "/api/v1/sip/accounts/{id}/password", admin, a.serve(a.resetSIPPassword)},
+		{"GET", "/api/v1/sip/registrations", admin, a.serve(a.listSIPRegistrations)},
+		{"GET", "/api/v1/sip/trunks", auth.Need(auth.PermSettingsManage), a.serve(a.listTrunks)},
+		{"POST", "/api/v1/sip/trunks", auth.Need(auth.PermSettingsManage), a.serve(a.createTrunk)},
+		{"PUT", "/api/v1/sip/trunks/{id}", auth.Need(auth.PermSettingsManage), a.serve(a.updateTrunk)},
+		{"DELETE", "/api/v1/sip/trunks/{id}", auth.Need(auth.PermSettingsManage), a.serve(a.deleteTrunk)},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,6 +24,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/events"
 	"github.com/hotlinecc/hotline/internal/i18n"
+	"github.com/hotlinecc/hotline/internal/voice/sip"
 	"github.com/hotlinecc/hotline/internal/web"
 )
 
@@ -39,6 +41,8 @@ type App struct {
 	Metrics   *prometheus.Registry
 	Console   *web.Console
 	API       *api.API
+	SIPStore  *sip.Store  // SIP accounts and trunks
+	SIP       *sip.Engine // the telephony engine; StartSIP starts it
 
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -80,6 +84,17 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 	a.Metrics.MustRegister(a.requests, a.duration,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	a.SIPStore = sip.NewStore(d, "hotline")
+	a.SIP, err = sip.New(sip.Options{
+		Addr: cfg.SIPAddr, PublicIP: cfg.SIPPublicIP, RTPMin: int(cfg.RTPMin), RTPMax: int(cfg.RTPMax),
+		TLSAddr: cfg.SIPTLSAddr, TLSCert: cfg.SIPTLSCert, TLSKey: cfg.SIPTLSKey,
+		Realm: a.SIPStore.Realm(), Prompts: filepath.Join(cfg.DataDir, "prompts"), Directory: a.SIPStore, Log: log,
+	})
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+
 	catalog, err := i18n.Load()
 	if err != nil {
 		d.Close()
@@ -88,17 +103,31 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 	a.Console, err = web.New(web.Deps{
 		Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Catalog: catalog, Log: log,
 		Location: cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
+		SIP: a.SIPStore, SIPEngine: a.SIP,
 	})
 	if err != nil {
 		d.Close()
 		return nil, fmt.Errorf("app: templates: %w", err)
 	}
-	a.API = api.New(api.Deps{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Log: log, MaxBodyBytes: cfg.MaxBodyBytes})
+	a.API = api.New(api.Deps{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, Log: log, MaxBodyBytes: cfg.MaxBodyBytes,
+		SIP: a.SIPStore, SIPEngine: a.SIP})
 	return a, nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close stops the SIP engine (hanging up its calls) and releases the database.
+func (a *App) Close() error {
+	a.SIP.Close()
+	return a.DB.Close()
+}
+
+// StartSIP starts the SIP engine on the configured address (no-op when it is empty).
+// Inbound calls get 480 until a handler is set with a.SIP.OnInbound.
+func (a *App) StartSIP(ctx context.Context) error {
+	if a.Config.SIPAddr == "" {
+		return nil
+	}
+	return a.SIP.Start(ctx)
+}
 
 // Handler returns the whole HTTP surface: console, API, health and metrics.
 func (a *App) Handler() http.Handler {

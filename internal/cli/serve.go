@@ -25,6 +25,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 
 	cfg := a.Config
+	if err := a.StartSIP(ctx); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)

@@ -44,6 +44,14 @@ func (c *Console) Routes() []Route {
 		{"POST /partners", admin, c.createPartner},
 		{"GET /roles", admin, c.roles},
 		{"GET /audit", auth.Need(auth.PermAuditRead), c.audit},
+
+		{"GET /settings/sip", admin, c.sipAccounts},
+		{"POST /settings/sip", admin, c.createSIPAccount},
+		{"POST /settings/sip/{id}/password", admin, c.resetSIPPassword},
+		{"POST /settings/sip/{id}/disabled", admin, c.setSIPDisabled},
+		{"GET /settings/trunks", auth.Need(auth.PermSettingsManage), c.trunks},
+		{"POST /settings/trunks", auth.Need(auth.PermSettingsManage), c.createTrunk},
+		{"POST /settings/trunks/{id}/delete", auth.Need(auth.PermSettingsManage), c.deleteTrunk},
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
 	"github.com/hotlinecc/hotline/internal/i18n"
+	"github.com/hotlinecc/hotline/internal/voice/sip"
 )
 
 //go:embed templates/*.html
@@ -40,6 +41,8 @@ type Deps struct {
 	// SecureCookies is "auto" (Secure when the request came over TLS), "always" or "never".
 	SecureCookies string
 	Version       string
+	SIP           *sip.Store  // SIP accounts and trunks
+	SIPEngine     *sip.Engine // live registrations (may be nil)
 }
 
 // Console serves the web console.
@@ -131,6 +134,8 @@ var nav = []struct {
 	{NavItem{Key: "nav.partners", Href: "/partners", Shortcut: "r"}, auth.PermUsersManage},
 	{NavItem{Key: "nav.roles", Href: "/roles", Shortcut: "o"}, auth.PermUsersManage},
 	{NavItem{Key: "nav.audit", Href: "/audit", Shortcut: "a"}, auth.PermAuditRead},
+	{NavItem{Key: "nav.sip", Href: "/settings/sip", Shortcut: "s"}, auth.PermUsersManage},
+	{NavItem{Key: "nav.trunks", Href: "/settings/trunks", Shortcut: "k"}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.profile", Href: "/profile", Shortcut: "p"}, auth.PermConsole},
 }
 
