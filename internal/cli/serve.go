@@ -85,7 +85,7 @@ func firstStart(ctx context.Context, env Env, a *app.App) error {
 	if a.Config.Demo {
 		if n == 0 {
 			fmt.Fprintln(env.Stdout, "Loading the demo center (first start with --demo)...")
-			if err := demo.Load(ctx, demo.Services{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues}); err != nil {
+			if err := demo.Load(ctx, demo.Services{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, SIP: a.SIPStore}); err != nil {
 				return err
 			}
 		}
@@ -115,6 +115,12 @@ func printDemoLogins(env Env, a *app.App) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", l.Username, l.Role, l.Name) // names last: CJK is double width
 	}
 	tw.Flush()
+	if a.Config.SIPAddr != "" {
+		fmt.Fprintf(env.Stdout, "Demo softphones (SIP server %s, realm %s):\n", a.Config.SIPAddr, a.SIPStore.Realm())
+		for _, p := range demo.SIPPhones {
+			fmt.Fprintf(env.Stdout, "  %s  extension %s  password %s\n", p.Agent, p.Extension, p.Password)
+		}
+	}
 }
 
 func loadDemo(ctx context.Context, env Env, args []string) error {
@@ -129,7 +135,7 @@ func loadDemo(ctx context.Context, env Env, args []string) error {
 		}
 		return err
 	}
-	if err := demo.Load(ctx, demo.Services{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues}); err != nil {
+	if err := demo.Load(ctx, demo.Services{Auth: a.Auth, Customers: a.Customers, Queues: a.Queues, SIP: a.SIPStore}); err != nil {
 		return err
 	}
 	printDemoLogins(env, a)

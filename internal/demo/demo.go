@@ -12,6 +12,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/auth"
 	"github.com/hotlinecc/hotline/internal/crm"
+	"github.com/hotlinecc/hotline/internal/voice/sip"
 )
 
 // Password is every demo user's password. It exists only in a database loaded with
@@ -71,6 +72,7 @@ type Services struct {
 	Auth      *auth.Service
 	Customers *crm.Store
 	Queues    *acdstore.Store
+	SIP       *sip.Store // optional: the agents' softphone accounts and a demo trunk
 }
 
 // CustomerCount is how many demo customers Load creates.
@@ -114,6 +116,11 @@ func Load(ctx context.Context, s Services) error {
 			if err := s.Queues.AddMember(ctx, queueIDs[code], u.ID, prof); err != nil {
 				return fmt.Errorf("demo: %w", err)
 			}
+		}
+	}
+	if s.SIP != nil {
+		if err := loadSIP(ctx, s.Auth, s.SIP); err != nil {
+			return err
 		}
 	}
 	rng := rand.New(rand.NewPCG(2026, 11))
