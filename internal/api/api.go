@@ -21,6 +21,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/sla"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
+	"github.com/hotlinecc/hotline/internal/voice/sip"
 	"github.com/hotlinecc/hotline/internal/webhook"
 )
 
@@ -40,6 +41,8 @@ type Deps struct {
 	Blocklist    *crm.BlockStore
 	Log          *slog.Logger
 	MaxBodyBytes int64
+	SIP          *sip.Store  // SIP accounts and trunks
+	SIPEngine    *sip.Engine // live registrations (may be nil)
 }
 
 // API serves /api/v1.

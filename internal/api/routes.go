@@ -115,6 +115,15 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/blocklist", auth.Need(auth.PermSettingsManage), a.serve(a.listBlocklist)},
 		{"POST", "/api/v1/blocklist", auth.Need(auth.PermSettingsManage), a.serve(a.addBlock)},
 		{"DELETE", "/api/v1/blocklist/{id}", auth.Need(auth.PermSettingsManage), a.serve(a.removeBlock)},
+		{"GET", "/api/v1/sip/accounts", admin, a.serve(a.listSIPAccounts)},
+		{"POST", "/api/v1/sip/accounts", admin, a.serve(a.createSIPAccount)},
+		{"PATCH", "/api/v1/sip/accounts/{id}", admin, a.serve(a.updateSIPAccount)},
+		{"POST", "/api/v1/sip/accounts/{id}/password", admin, a.serve(a.resetSIPPassword)},
+		{"GET", "/api/v1/sip/registrations", admin, a.serve(a.listSIPRegistrations)},
+		{"GET", "/api/v1/sip/trunks", auth.Need(auth.PermSettingsManage), a.serve(a.listTrunks)},
+		{"POST", "/api/v1/sip/trunks", auth.Need(auth.PermSettingsManage), a.serve(a.createTrunk)},
+		{"PUT", "/api/v1/sip/trunks/{id}", auth.Need(auth.PermSettingsManage), a.serve(a.updateTrunk)},
+		{"DELETE", "/api/v1/sip/trunks/{id}", auth.Need(auth.PermSettingsManage), a.serve(a.deleteTrunk)},
 	}
 	routes = append(routes, a.ticketRoutes()...)
 	return routes

@@ -34,6 +34,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/sla"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
+	"github.com/hotlinecc/hotline/internal/voice/sip"
 	"github.com/hotlinecc/hotline/internal/web"
 	"github.com/hotlinecc/hotline/internal/webhook"
 )
@@ -63,6 +64,8 @@ type App struct {
 	Jobs      *jobs.Queue
 	Runner    *jobs.Runner // register handlers and schedules before Start
 	Webhooks  *webhook.Store
+	SIPStore  *sip.Store  // SIP accounts and trunks
+	SIP       *sip.Engine // the telephony engine; StartSIP starts it
 
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -124,6 +127,17 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 	a.Metrics.MustRegister(a.requests, a.duration, a.jobRuns,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	a.SIPStore = sip.NewStore(d, "hotline")
+	a.SIP, err = sip.New(sip.Options{
+		Addr: cfg.SIPAddr, PublicIP: cfg.SIPPublicIP, RTPMin: int(cfg.RTPMin), RTPMax: int(cfg.RTPMax),
+		TLSAddr: cfg.SIPTLSAddr, TLSCert: cfg.SIPTLSCert, TLSKey: cfg.SIPTLSKey,
+		Realm: a.SIPStore.Realm(), Prompts: filepath.Join(cfg.DataDir, "prompts"), Directory: a.SIPStore, Log: log,
+	})
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+
 	catalog, err := i18n.Load()
 	if err != nil {
 		d.Close()
@@ -145,6 +159,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Tickets:   a.Tickets,
 		Calls:     a.Calls,
 		Blocklist: a.Blocklist,
+		SIP:       a.SIPStore,
+		SIPEngine: a.SIP,
 		Location:  cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
 	})
 	if err != nil {
@@ -165,6 +181,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Tickets:      a.Tickets,
 		Calls:        a.Calls,
 		Blocklist:    a.Blocklist,
+		SIP:          a.SIPStore,
+		SIPEngine:    a.SIP,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	return a, nil
@@ -180,8 +198,20 @@ func (a *App) queueCodes(ctx context.Context) ([]string, error) {
 	return codes, err
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close stops the SIP engine (hanging up its calls) and releases the database.
+func (a *App) Close() error {
+	a.SIP.Close()
+	return a.DB.Close()
+}
+
+// StartSIP starts the SIP engine on the configured address (no-op when it is empty).
+// Inbound calls get 480 until a handler is set with a.SIP.OnInbound.
+func (a *App) StartSIP(ctx context.Context) error {
+	if a.Config.SIPAddr == "" {
+		return nil
+	}
+	return a.SIP.Start(ctx)
+}
 
 // Handler returns the whole HTTP surface: console, API, health and metrics.
 func (a *App) Handler() http.Handler {

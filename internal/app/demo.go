@@ -20,5 +20,6 @@ func (a *App) LoadDemo(ctx context.Context) error {
 		Todos:     a.Todos,
 		Tickets:   a.Tickets,
 		Calls:     a.Calls,
+		SIP:       a.SIPStore,
 	})
 }

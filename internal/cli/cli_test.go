@@ -53,7 +53,7 @@ func serve(t *testing.T, args ...string) (string, *syncBuffer) {
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- cli.Run(ctx, cli.Env{Args: append([]string{"hotline", "serve", "--http", "127.0.0.1:0"}, args...), Getenv: noEnv,
+		done <- cli.Run(ctx, cli.Env{Args: append([]string{"hotline", "serve", "--http", "127.0.0.1:0", "--sip", "127.0.0.1:0"}, args...), Getenv: noEnv,
 			Stdin: strings.NewReader(""), Stdout: out, Stderr: io.Discard, Ready: func(u string) { ready <- u }})
 	}()
 	var base string

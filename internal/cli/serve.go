@@ -25,6 +25,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 
 	cfg := a.Config
+	if err := a.StartSIP(ctx); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
@@ -120,6 +123,12 @@ func printDemoLogins(env Env, a *app.App) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", l.Username, l.Role, l.Name) // names last: CJK is double width
 	}
 	tw.Flush()
+	if a.Config.SIPAddr != "" {
+		fmt.Fprintf(env.Stdout, "Demo softphones (SIP server %s, realm %s):\n", a.Config.SIPAddr, a.SIPStore.Realm())
+		for _, p := range demo.SIPPhones {
+			fmt.Fprintf(env.Stdout, "  %s  extension %s  password %s\n", p.Agent, p.Extension, p.Password)
+		}
+	}
 }
 
 func loadDemo(ctx context.Context, env Env, args []string) error {

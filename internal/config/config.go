@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -39,6 +40,12 @@ type Config struct {
 	// AutoBlockWindow (0: never).
 	AutoBlockCalls  int64
 	AutoBlockWindow time.Duration
+	SIPPublicIP     string // IP advertised in SDP and Contact (empty: the SIP listen IP)
+	RTPMin          int64  // lowest RTP port (0 with RTPMax 0: any free port)
+	RTPMax          int64  // highest RTP port
+	SIPTLSAddr      string // SIP over TLS listen address (needs SIPTLSCert and SIPTLSKey)
+	SIPTLSCert      string // PEM certificate file for SIP over TLS
+	SIPTLSKey       string // PEM key file for SIP over TLS
 }
 
 // setting describes one configurable value once, for flags, env and file alike.
@@ -66,6 +73,12 @@ func settings() []setting {
 		{"recording-retention", "days to keep call recordings; 0 keeps them forever", func(c *Config) flag.Value { return (*int64Value)(&c.RecordingRetention) }},
 		{"autoblock-calls", "block a number that calls more than this many times within autoblock-window; 0 turns it off", func(c *Config) flag.Value { return (*int64Value)(&c.AutoBlockCalls) }},
 		{"autoblock-window", "the window of autoblock-calls", func(c *Config) flag.Value { return (*durationValue)(&c.AutoBlockWindow) }},
+		{"sip-public-ip", "IP address advertised in SIP Contact and SDP (empty: the SIP listen IP)", func(c *Config) flag.Value { return (*stringValue)(&c.SIPPublicIP) }},
+		{"rtp-min", "lowest RTP port", func(c *Config) flag.Value { return (*int64Value)(&c.RTPMin) }},
+		{"rtp-max", "highest RTP port", func(c *Config) flag.Value { return (*int64Value)(&c.RTPMax) }},
+		{"sip-tls", "SIP over TLS listen address (empty: off)", func(c *Config) flag.Value { return (*stringValue)(&c.SIPTLSAddr) }},
+		{"sip-tls-cert", "PEM certificate file for SIP over TLS", func(c *Config) flag.Value { return (*stringValue)(&c.SIPTLSCert) }},
+		{"sip-tls-key", "PEM key file for SIP over TLS", func(c *Config) flag.Value { return (*stringValue)(&c.SIPTLSKey) }},
 	}
 }
 
@@ -86,6 +99,8 @@ func Default() Config {
 		// Auto-block: more than 20 calls in 10 minutes is a machine or a prank, not a customer.
 		AutoBlockCalls:  20,
 		AutoBlockWindow: 10 * time.Minute,
+		RTPMin:          20000,
+		RTPMax:          20999,
 	}
 }
 
@@ -194,6 +209,15 @@ func (c Config) Validate() error {
 	}
 	if c.AttachMax < 1024 {
 		problems = append(problems, "attachment-max must be at least 1024 bytes")
+	}
+	if c.RTPMin < 0 || c.RTPMax > 65535 || c.RTPMin > c.RTPMax || (c.RTPMin > 0 && c.RTPMax-c.RTPMin < 10) {
+		problems = append(problems, fmt.Sprintf("rtp-min %d, rtp-max %d: want 1-65535 with at least 10 ports, or both 0", c.RTPMin, c.RTPMax))
+	}
+	if c.SIPPublicIP != "" && net.ParseIP(c.SIPPublicIP) == nil {
+		problems = append(problems, fmt.Sprintf("sip-public-ip %q is not an IP address", c.SIPPublicIP))
+	}
+	if c.SIPTLSAddr != "" && (c.SIPTLSCert == "" || c.SIPTLSKey == "") {
+		problems = append(problems, "sip-tls needs sip-tls-cert and sip-tls-key")
 	}
 	if len(problems) > 0 {
 		return errors.New("config: " + strings.Join(problems, "; "))

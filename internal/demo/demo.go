@@ -21,6 +21,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/sla"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
+	"github.com/hotlinecc/hotline/internal/voice/sip"
 	"github.com/hotlinecc/hotline/internal/webhook"
 )
 
@@ -89,6 +90,7 @@ type Services struct {
 	Todos     *todo.Store
 	Tickets   *ticket.Service // optional: ticket types, departments and demo tickets
 	Calls     *contact.Store  // optional: a day of call records with recordings
+	SIP       *sip.Store      // optional: the agents' softphone accounts and a demo trunk
 }
 
 // CustomerCount is how many demo customers Load creates.
@@ -146,6 +148,11 @@ func Load(ctx context.Context, s Services) error {
 	if err := s.Customers.SaveFieldDef(ctx, 0, &crm.FieldDef{Key: "industry", LabelZH: "行业", LabelEN: "Industry", Kind: crm.FieldChoice,
 		Options: industries}); err != nil {
 		return fmt.Errorf("demo: %w", err)
+	}
+	if s.SIP != nil {
+		if err := loadSIP(ctx, s.Auth, s.SIP); err != nil {
+			return err
+		}
 	}
 	rng := rand.New(rand.NewPCG(2026, 11))
 	customers := Customers(rng, CustomerCount)

@@ -163,6 +163,13 @@ func (c *Console) Routes() []Route {
 		{"GET /settings/sla-rules/{id}", settings, c.editSLARule},
 		{"POST /settings/sla-rules/{id}", settings, c.updateSLARule},
 		{"POST /settings/sla-rules/{id}/delete", settings, c.deleteSLARule},
+		{"GET /settings/sip", admin, c.sipAccounts},
+		{"POST /settings/sip", admin, c.createSIPAccount},
+		{"POST /settings/sip/{id}/password", admin, c.resetSIPPassword},
+		{"POST /settings/sip/{id}/disabled", admin, c.setSIPDisabled},
+		{"GET /settings/trunks", auth.Need(auth.PermSettingsManage), c.trunks},
+		{"POST /settings/trunks", auth.Need(auth.PermSettingsManage), c.createTrunk},
+		{"POST /settings/trunks/{id}/delete", auth.Need(auth.PermSettingsManage), c.deleteTrunk},
 	}
 }
 

@@ -26,6 +26,8 @@ var settingsGroups = []struct {
 		{"nav.sla_rules", "/settings/sla-rules", auth.PermSettingsManage},
 	}},
 	{"settings.group.voice", []settingsItem{
+		{"nav.sip", "/settings/sip", auth.PermUsersManage},
+		{"nav.trunks", "/settings/trunks", auth.PermSettingsManage},
 		{"nav.ivr", "/settings/ivr", auth.PermSettingsManage},
 		{"settings.prompts", "/settings/prompts", auth.PermSettingsManage},
 		{"nav.blocklist", "/settings/blocklist", auth.PermSettingsManage},

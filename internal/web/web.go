@@ -29,6 +29,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/sla"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
+	"github.com/hotlinecc/hotline/internal/voice/sip"
 	"github.com/hotlinecc/hotline/internal/webhook"
 )
 
@@ -59,6 +60,8 @@ type Deps struct {
 	// SecureCookies is "auto" (Secure when the request came over TLS), "always" or "never".
 	SecureCookies string
 	Version       string
+	SIP           *sip.Store  // SIP accounts and trunks
+	SIPEngine     *sip.Engine // live registrations (may be nil)
 }
 
 // Console serves the web console.
