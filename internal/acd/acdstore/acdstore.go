@@ -74,3 +74,48 @@ func (s *Store) Queues(ctx context.Context) ([]QueueSummary, error) {
 	}
 	return out, rows.Err()
 }
+
+// RoutingQueue is a queue with its members, as the ACD router takes them.
+type RoutingQueue struct {
+	Queue   acd.Queue
+	Members []acd.Member
+}
+
+// Routing loads every queue with its members for the router. A member's tier is the
+// user's agent tier (1 when the user has none); members are ordered by user id.
+func (s *Store) Routing(ctx context.Context) ([]RoutingQueue, error) {
+	qs, err := s.Queues(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RoutingQueue, 0, len(qs))
+	byID := map[int64]int{}
+	for _, q := range qs {
+		byID[q.ID] = len(out)
+		out = append(out, RoutingQueue{Queue: q.Queue})
+	}
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT m.queue_id, m.user_id, m.proficiency, u.tier
+		FROM queue_members m JOIN users u ON u.id = m.user_id
+		WHERE NOT u.disabled ORDER BY m.queue_id, m.user_id`)
+	if err != nil {
+		return nil, fmt.Errorf("acdstore: load members: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var queueID int64
+		var m acd.Member
+		if err := rows.Scan(&queueID, &m.Agent, &m.Proficiency, &m.Tier); err != nil {
+			return nil, err
+		}
+		if m.Tier < 1 {
+			m.Tier = 1
+		}
+		i, ok := byID[queueID]
+		if !ok {
+			continue
+		}
+		m.Order = len(out[i].Members)
+		out[i].Members = append(out[i].Members, m)
+	}
+	return out, rows.Err()
+}
