@@ -97,7 +97,8 @@ func ErlangC(n int, a float64) float64 {
 }
 
 // Evaluate returns what n agents achieve against a Erlangs with handle time aht,
-// counting a call as answered in time when it waits at most within.
+// counting a call as answered in time when it waits at most within. aht must be above
+// zero when a is (Traffic ensures it).
 func Evaluate(n int, a float64, aht, within time.Duration) Outcome {
 	if a <= 0 || float64(n) <= a {
 		return outcome(n, a, 0, aht, within)
