@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hotlinecc/hotline/internal/acd"
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
@@ -231,5 +232,56 @@ func TestQueueSettingsConsole(t *testing.T) {
 	}
 	if resp, _ = sup.post(editPath, form); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("supervisor saves queue settings: %d", resp.StatusCode)
+	}
+}
+
+// The demo IVR asks the demo "Hotline hours" calendar (08:00-22:00 every day), and the
+// runner's calendar adapter answers open, closed and holidays in the calendar's zone.
+func TestDemoIVRUsesHotlineCalendar(t *testing.T) {
+	_, a := testServer(t)
+	ctx := context.Background()
+	cals, err := a.Calendars.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int64{}
+	for _, c := range cals {
+		ids[c.NameEN] = c.ID
+	}
+	f, err := a.IVR.DefaultFlow(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := f.Node("hours").Params.Hours; h == nil || h.CalendarID == 0 || h.CalendarID != ids["Hotline hours"] {
+		t.Fatalf("the default flow's hours node: %+v, calendars %v", f.Node("hours"), ids)
+	}
+	if ps, err := a.IVR.Check(ctx, f); err != nil || len(ps) != 0 {
+		t.Fatalf("default flow problems: %v %v", ps, err)
+	}
+	f.Node("hours").Params.Hours.CalendarID = 9999
+	if ps, _ := a.IVR.Check(ctx, f); len(ps) != 1 || ps[0].Key != "calendar" {
+		t.Fatalf("unknown calendar: %v", ps)
+	}
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	for _, c := range []struct {
+		calendar      string
+		at            string
+		open, holiday bool
+	}{
+		{"Hotline hours", "2026-11-24 07:59", false, false},
+		{"Hotline hours", "2026-11-24 08:00", true, false},
+		{"Hotline hours", "2026-10-01 21:59", true, false}, // the hotline works on National Day
+		{"Hotline hours", "2026-11-28 22:00", false, false},
+		{"Office hours", "2026-10-01 10:00", false, true},
+		{"Office hours", "2026-10-10 10:00", true, false}, // a make-up working Saturday
+	} {
+		at, _ := time.ParseInLocation("2006-01-02 15:04", c.at, sh)
+		open, holiday, err := a.IVRRunner.Calendars.HoursAt(ctx, ids[c.calendar], at.UTC())
+		if err != nil || open != c.open || holiday != c.holiday {
+			t.Errorf("%s at %s: open %v holiday %v %v", c.calendar, c.at, open, holiday, err)
+		}
+	}
+	if _, _, err := a.IVRRunner.Calendars.HoursAt(ctx, 9999, time.Now()); err == nil {
+		t.Error("a missing calendar answers")
 	}
 }
