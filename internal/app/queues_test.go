@@ -285,3 +285,39 @@ func TestDemoIVRUsesHotlineCalendar(t *testing.T) {
 		t.Error("a missing calendar answers")
 	}
 }
+
+// The IVR editor offers the business calendars for an hours node and saves the choice.
+func TestIVRConsoleHoursCalendar(t *testing.T) {
+	srv, a := testServer(t)
+	ctx := context.Background()
+	b := newBrowser(t, srv)
+	b.signIn("admin")
+	f, err := a.IVR.DefaultFlow(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal := f.Node("hours").Params.Hours.CalendarID
+	editor := fmt.Sprintf("/settings/ivr/%d", f.ID)
+	resp, body := b.get(editor)
+	if resp.StatusCode != 200 || !strings.Contains(body, fmt.Sprintf(`<option value="%d" selected>Hotline hours</option>`, cal)) {
+		t.Fatalf("editor: %d", resp.StatusCode)
+	}
+	form := func(calendar string) url.Values {
+		return url.Values{"name": {f.Name}, "language": {f.Language}, "start": {"hours"}, "version": {fmt.Sprint(f.Version)}, "nodes": {"4"},
+			"n0.id": {"hours"}, "n0.kind": {"hours"}, "n0.calendar_id": {calendar},
+			"n0.exit0.name": {"open"}, "n0.exit0.to": {"q"}, "n0.exit1.name": {"closed"}, "n0.exit1.to": {"vm"},
+			"n1.id": {"q"}, "n1.kind": {"queue"}, "n1.queue": {"support"},
+			"n2.id": {"vm"}, "n2.kind": {"voicemail"}, "n2.box": {"closed"},
+			"n3.id": {""}, "n3.kind": {"play"}}
+	}
+	if resp, body = b.post(editor, form("9999")); resp.StatusCode != 400 || !strings.Contains(body, "Business calendar 9999 does not exist.") {
+		t.Fatalf("unknown calendar: %d", resp.StatusCode)
+	}
+	if resp, _ = b.post(editor, form(fmt.Sprint(cal))); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", resp.StatusCode)
+	}
+	saved, _ := a.IVR.Flow(ctx, f.ID)
+	if h := saved.Node("hours").Params.Hours; h.CalendarID != cal || h.Week != nil {
+		t.Fatalf("saved hours %+v", h)
+	}
+}
