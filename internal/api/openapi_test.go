@@ -301,9 +301,9 @@ func TestOpenAPICheckFindsProblems(t *testing.T) {
 		{
 			name: "route added",
 			edit: func(d doc, rs []Route) []Route {
-				return append(rs, Route{"POST", "/api/v1/queues", auth.Need(auth.PermSettingsManage), nil})
+				return append(rs, Route{"POST", "/api/v1/queues/{id}/pause", auth.Need(auth.PermSettingsManage), nil})
 			},
-			expect: "route POST /api/v1/queues is not documented",
+			expect: "route POST /api/v1/queues/{id}/pause is not documented",
 		},
 		{
 			name: "route removed",

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/hotlinecc/hotline/internal/acd"
 	"github.com/hotlinecc/hotline/internal/auth"
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
@@ -138,31 +137,6 @@ func (a *API) listAudit(w http.ResponseWriter, r *http.Request) (int, any, error
 	out := list[auditJSON]{Items: []auditJSON{}, Total: len(entries)}
 	for _, e := range entries {
 		out.Items = append(out.Items, auditJSON(e))
-	}
-	return http.StatusOK, out, nil
-}
-
-type queueJSON struct {
-	ID             int64        `json:"id"`
-	Code           string       `json:"code"`
-	NameZH         string       `json:"name_zh"`
-	NameEN         string       `json:"name_en"`
-	Strategy       acd.Strategy `json:"strategy"`
-	Priority       int          `json:"priority"`
-	SLSeconds      int          `json:"sl_seconds"`
-	WrapUpSeconds  int          `json:"wrap_up_seconds"`
-	MaxWaitSeconds int          `json:"max_wait_seconds"`
-	Members        int          `json:"members"`
-}
-
-func (a *API) listQueues(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	qs, err := a.Queues.Queues(r.Context())
-	if err != nil {
-		return 0, nil, err
-	}
-	out := list[queueJSON]{Items: []queueJSON{}, Total: len(qs)}
-	for _, q := range qs {
-		out.Items = append(out.Items, queueJSON{q.ID, q.Code, q.NameZH, q.NameEN, q.Strategy, q.Priority, q.SLSeconds, q.WrapUpSeconds, q.MaxWaitSeconds, q.Members})
 	}
 	return http.StatusOK, out, nil
 }

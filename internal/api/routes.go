@@ -60,6 +60,12 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/partner/leads/{id}", auth.Need(auth.PermPartnerOrders), a.serve(a.getLead)},
 		{"PATCH", "/api/v1/partner/leads/{id}", auth.Need(auth.PermPartnerOrders), a.serve(a.updateLead)},
 		{"GET", "/api/v1/queues", auth.Need(auth.PermWallboard), a.serve(a.listQueues)},
+		{"POST", "/api/v1/queues", settings, a.serve(a.createQueue)},
+		{"GET", "/api/v1/queues/{id}", auth.Need(auth.PermWallboard), a.serve(a.getQueue)},
+		{"PUT", "/api/v1/queues/{id}", settings, a.serve(a.updateQueue)},
+		{"PUT", "/api/v1/queues/{id}/members", settings, a.serve(a.setQueueMembers)},
+		{"GET", "/api/v1/agents/{id}/skills", auth.Need(auth.PermWallboard), a.serve(a.getAgentSkills)},
+		{"PUT", "/api/v1/agents/{id}/skills", settings, a.serve(a.setAgentSkills)},
 
 		{"GET", "/api/v1/webhooks", settings, a.serve(a.listWebhooks)},
 		{"POST", "/api/v1/webhooks", settings, a.serve(a.createWebhook)},

@@ -105,6 +105,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 	a.IVR = ivr.NewStore(d, filepath.Join(cfg.DataDir, "prompts"), a.queueCodes)
 	a.IVRRunner = &ivr.Runner{Prompts: a.IVR, TTS: tts.New(filepath.Join(cfg.DataDir, "tts"), log),
 		HTTP: &http.Client{Timeout: 30 * time.Second}, SelfURL: "http://" + cfg.HTTPAddr, Location: cfg.Location(), Log: log}
+	a.IVR.UseCalendars(a.calendarIDs)
+	a.IVRRunner.Calendars = ivrCalendars{a.Calendars}
 	a.KB = kb.New(d, a.Events)
 	a.Todos = todo.NewStore(d, a.Events)
 	a.Tickets = ticket.New(d, a.Events, ticket.Options{Location: cfg.Location(), DataDir: cfg.DataDir, MaxAttachmentBytes: cfg.AttachMax})

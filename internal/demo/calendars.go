@@ -42,9 +42,10 @@ func China2026() ([]calendar.Holiday, []calendar.WorkDay) {
 	return hs, ws
 }
 
-// loadCalendars adds the hotline's and the office's calendars, a few escalation rules and
-// some to-dos for the demo agents.
-func loadCalendars(ctx context.Context, s Services, userIDs, queueIDs map[string]int64, customerIDs []int64) error {
+// createCalendars adds the hotline's calendar ("Hotline hours", 08:00-22:00 every day,
+// which the demo IVR asks) and the office's, and returns the hotline calendar's id. It runs
+// before the IVR flows are loaded, since they refer to it.
+func createCalendars(ctx context.Context, s Services) (hotlineID int64, err error) {
 	hotline := &calendar.Calendar{NameZH: "热线服务时间", NameEN: "Hotline hours", TimeZone: "Asia/Shanghai"}
 	for d := range hotline.Week {
 		hotline.Week[d] = []calendar.Span{{Start: 8 * 60, End: 22 * 60}}
@@ -56,9 +57,14 @@ func loadCalendars(ctx context.Context, s Services, userIDs, queueIDs map[string
 	office.Holidays, office.WorkDays = China2026()
 	for _, c := range []*calendar.Calendar{hotline, office} {
 		if err := s.Calendars.Create(ctx, c); err != nil {
-			return fmt.Errorf("demo: calendar %s: %w", c.NameEN, err)
+			return 0, fmt.Errorf("demo: calendar %s: %w", c.NameEN, err)
 		}
 	}
+	return hotline.ID, nil
+}
+
+// loadCalendars adds a few escalation rules and some to-dos for the demo agents.
+func loadCalendars(ctx context.Context, s Services, userIDs, queueIDs map[string]int64, customerIDs []int64) error {
 	rules := []*sla.Rule{
 		{Name: "首次响应即将超时：提醒组长", Enabled: true, Clock: sla.FirstResponse, On: sla.OnWarning,
 			Actions: []sla.Action{{Kind: sla.Notify, UserIDs: []int64{userIDs["supervisor"]}}}},

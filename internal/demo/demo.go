@@ -140,8 +140,15 @@ func Load(ctx context.Context, s Services) error {
 			}
 		}
 	}
+	if err := loadSkills(ctx, s.Queues, userIDs); err != nil {
+		return err
+	}
+	hotlineCalendar, err := createCalendars(ctx, s)
+	if err != nil {
+		return err
+	}
 	if s.IVR != nil {
-		if err := loadIVR(ctx, s.IVR); err != nil {
+		if err := loadIVR(ctx, s.IVR, hotlineCalendar); err != nil {
 			return err
 		}
 	}
@@ -198,6 +205,25 @@ func Load(ctx context.Context, s Services) error {
 		}
 	}
 	return loadWebhooks(ctx, s)
+}
+
+// skills are the demo agents' skills for skills-based routing: English for the
+// English-speaking callers, product lines for technical matters.
+var skills = map[string][]acdstore.Skill{
+	"agent1":  {{Name: "thinkpad", Proficiency: 3}},
+	"agent3":  {{Name: "english", Proficiency: 5}, {Name: "thinkpad", Proficiency: 2}},
+	"senior1": {{Name: "english", Proficiency: 3}, {Name: "thinkpad", Proficiency: 5}, {Name: "粤语", Proficiency: 4}},
+	"senior2": {{Name: "legion", Proficiency: 5}},
+	"expert":  {{Name: "english", Proficiency: 4}, {Name: "thinkpad", Proficiency: 5}, {Name: "legion", Proficiency: 4}},
+}
+
+func loadSkills(ctx context.Context, s *acdstore.Store, userIDs map[string]int64) error {
+	for username, list := range skills {
+		if err := s.SetSkills(ctx, userIDs[username], list); err != nil {
+			return fmt.Errorf("demo: skills of %s: %w", username, err)
+		}
+	}
+	return nil
 }
 
 // loadWebhooks adds two example webhooks, inactive, since their receivers do not exist.

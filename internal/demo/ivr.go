@@ -10,9 +10,10 @@ import (
 
 // hotlineFlow is the demo center's IVR in one language: welcome; 1 pre-sales,
 // 2 technical support, 3 repair status (looked up over HTTP from Hotline's own demo
-// endpoint and spoken), 4 complaints, 0 an agent; outside 8:00-22:00 the closed-hours
-// message and voicemail.
-func hotlineFlow(lang string) *ivr.Flow {
+// endpoint and spoken), 4 complaints, 0 an agent; outside the hours of business calendar
+// calendarID ("Hotline hours", 8:00-22:00, with the same hours in the node as the
+// fallback) the closed-hours message and voicemail.
+func hotlineFlow(lang string, calendarID int64) *ivr.Flow {
 	name, status, text := "服务热线", "status", "您的维修单状态是：${status}"
 	if lang == "en" {
 		name, status, text = "Service hotline (English)", "status_en", "The status of your repair order is: ${status_en}"
@@ -29,7 +30,7 @@ func hotlineFlow(lang string) *ivr.Flow {
 	}
 	return &ivr.Flow{Name: name, Language: lang, Start: "hours", Nodes: []ivr.Node{
 		{ID: "hours", Kind: ivr.KindHours, Name: "8:00-22:00",
-			Params: ivr.Params{Hours: &ivr.Hours{Week: slices.Repeat([]string{"08:00-22:00"}, 7)}},
+			Params: ivr.Params{Hours: &ivr.Hours{CalendarID: calendarID, Week: slices.Repeat([]string{"08:00-22:00"}, 7)}},
 			Exits:  exit(ivr.ExitOpen, "welcome", ivr.ExitClosed, "closed")},
 		{ID: "welcome", Kind: ivr.KindPlay, Params: ivr.Params{Prompt: "welcome"}, Exits: exit(ivr.ExitNext, "menu")},
 		{ID: "menu", Kind: ivr.KindMenu, Params: ivr.Params{Prompt: "main_menu", TimeoutSec: 5, Retries: 2, InvalidPrompt: "invalid", NoInputPrompt: "no_input"},
@@ -53,10 +54,11 @@ func hotlineFlow(lang string) *ivr.Flow {
 	}}
 }
 
-// loadIVR stores the Chinese hotline as the default flow and its English twin.
-func loadIVR(ctx context.Context, s *ivr.Store) error {
+// loadIVR stores the Chinese hotline as the default flow and its English twin, both
+// asking the hotline's business calendar.
+func loadIVR(ctx context.Context, s *ivr.Store, calendarID int64) error {
 	for _, lang := range []string{"zh", "en"} {
-		if err := s.CreateFlow(ctx, hotlineFlow(lang), 0); err != nil {
+		if err := s.CreateFlow(ctx, hotlineFlow(lang, calendarID), 0); err != nil {
 			return fmt.Errorf("demo: IVR flow %s: %w", lang, err)
 		}
 	}

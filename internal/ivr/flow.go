@@ -155,8 +155,10 @@ type Pick struct {
 	Path string `json:"path"`
 }
 
-// Hours are a center's weekly opening hours and holidays. Later it may name a business
-// calendar instead (CalendarID); for now the hours live in the node.
+// Hours are when an hours node takes its open exit. With CalendarID set, the business
+// calendar of that id (internal/calendar) decides, through the Runner's Calendars; the
+// weekly hours and holidays here are the fallback when the calendar cannot be read (and may
+// then be left out: the node is closed). Without a calendar, they decide alone.
 type Hours struct {
 	CalendarID int64 `json:"calendar_id,omitempty"`
 	// Week holds Monday to Sunday: "08:00-22:00", several ranges separated by commas,

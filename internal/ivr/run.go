@@ -63,6 +63,14 @@ type Speaker interface {
 	Speak(ctx context.Context, lang, text string) (string, error)
 }
 
+// Calendars answers an hours node that names a business calendar (app adapts
+// internal/calendar's Store to it).
+type Calendars interface {
+	// HoursAt reports whether calendar id is open at t and whether t falls on one of its
+	// holidays.
+	HoursAt(ctx context.Context, id int64, t time.Time) (open, holiday bool, err error)
+}
+
 // Runner runs flows on calls.
 type Runner struct {
 	Prompts PromptSource
@@ -70,9 +78,12 @@ type Runner struct {
 	HTTP    *http.Client
 	// SelfURL is this server's base URL, for lookups whose URL is a path ("/ivr/...").
 	SelfURL  string
-	Location *time.Location   // the center's time zone, for hours nodes
-	Now      func() time.Time // nil: time.Now
-	Log      *slog.Logger
+	Location *time.Location // the center's time zone, for hours nodes
+	// Calendars answers hours nodes that name a business calendar; nil, or a failing
+	// lookup, falls back to the node's own weekly hours.
+	Calendars Calendars
+	Now       func() time.Time // nil: time.Now
+	Log       *slog.Logger
 }
 
 // MaxSteps bounds one run, should a flow loop through menus forever.
@@ -173,7 +184,7 @@ func (run *run) node(ctx context.Context, n *Node) (exit, detail string, err err
 	case KindCollect:
 		return run.collect(ctx, n)
 	case KindHours:
-		return run.hours(n)
+		return run.hours(ctx, n)
 	case KindLookup:
 		return run.lookup(ctx, n)
 	}
@@ -320,14 +331,30 @@ func (run *run) collect(ctx context.Context, n *Node) (string, string, error) {
 	return exit, digits, nil
 }
 
-func (run *run) hours(n *Node) (string, string, error) {
+func (run *run) hours(ctx context.Context, n *Node) (string, string, error) {
 	loc := run.r.Location
 	if loc == nil {
 		loc = time.Local
 	}
 	t := run.r.now().In(loc)
-	open, holiday := n.Params.Hours.Open(t)
+	h := n.Params.Hours
 	detail := t.Format("2006-01-02 15:04 Mon")
+	var open, holiday, decided bool
+	if h.CalendarID > 0 && run.r.Calendars != nil {
+		var err error
+		open, holiday, err = run.r.Calendars.HoursAt(ctx, h.CalendarID, t)
+		if err == nil {
+			decided = true
+			detail += fmt.Sprintf(" calendar %d", h.CalendarID)
+		} else {
+			run.r.log().Warn("ivr: business calendar unavailable, using the node's own hours", "flow", run.f.ID, "node", n.ID,
+				"calendar", h.CalendarID, "err", err)
+			detail += " fallback"
+		}
+	}
+	if !decided {
+		open, holiday = h.Open(t)
+	}
 	switch {
 	case holiday && n.Exit(ExitHoliday) != "":
 		return ExitHoliday, detail, nil

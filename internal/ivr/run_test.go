@@ -312,3 +312,80 @@ func TestDemoRepairStatus(t *testing.T) {
 		t.Fatal("no demo number has a repair order")
 	}
 }
+
+// fakeCalendars answers for calendar 7 only: open from 09:00 to 17:00 Shanghai time,
+// closed on 2026-10-01 as a holiday.
+type fakeCalendars struct{ asked []int64 }
+
+func (f *fakeCalendars) HoursAt(_ context.Context, id int64, t time.Time) (bool, bool, error) {
+	f.asked = append(f.asked, id)
+	if id != 7 {
+		return false, false, errors.New("no such calendar")
+	}
+	t = t.In(time.FixedZone("CST", 8*3600))
+	if t.Format(time.DateOnly) == "2026-10-01" {
+		return false, true, nil
+	}
+	return t.Hour() >= 9 && t.Hour() < 17, false, nil
+}
+
+// An hours node with a calendar asks the calendar, and falls back to its own hours when
+// the calendar cannot answer or the runner has none.
+func TestRunHoursWithCalendar(t *testing.T) {
+	flow := func(calendar int64, holidayExit bool) *Flow {
+		h := Node{ID: "hours", Kind: KindHours, Params: Params{Hours: &Hours{CalendarID: calendar, Week: slices.Repeat([]string{"08:00-22:00"}, 7)}},
+			Exits: []Exit{{ExitOpen, "q"}, {ExitClosed, "closed"}}}
+		if holidayExit {
+			h.Exits = append(h.Exits, Exit{ExitHoliday, "holiday"})
+		}
+		return &Flow{ID: 2, Name: "日历", Language: "zh", Start: "hours", Nodes: []Node{h,
+			{ID: "q", Kind: KindQueue, Params: Params{Queue: "presales"}},
+			{ID: "closed", Kind: KindVoicemail, Params: Params{Box: "closed"}},
+			{ID: "holiday", Kind: KindVoicemail, Params: Params{Box: "holiday"}},
+		}}
+	}
+	for _, c := range []struct {
+		name      string
+		calendars bool
+		calendar  int64
+		holiday   bool
+		at        time.Time
+		box       string // "" for the queue
+		detail    string
+	}{
+		{"calendar open", true, 7, false, time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC), "", "calendar 7"},                       // 10:00
+		{"calendar closed, inline open", true, 7, false, time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), "closed", "calendar 7"}, // 18:00
+		{"calendar holiday", true, 7, true, time.Date(2026, 10, 1, 2, 0, 0, 0, time.UTC), "holiday", "calendar 7"},
+		{"holiday without a holiday exit", true, 7, false, time.Date(2026, 10, 1, 2, 0, 0, 0, time.UTC), "closed", "calendar 7"},
+		{"calendar gone: inline hours", true, 9, false, time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), "", "fallback"},
+		{"no calendars in the runner", false, 7, false, time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				eng := voicetest.New(voicetest.Options{})
+				defer eng.Close()
+				cals := &fakeCalendars{}
+				r := &Runner{Prompts: idPrompts{}, Location: shanghai(t), Now: func() time.Time { return c.at }}
+				if c.calendars {
+					r.Calendars = cals
+				}
+				done := make(chan Outcome, 1)
+				eng.OnInbound(func(ctx context.Context, call voice.Call) {
+					out, _ := r.Run(ctx, flow(c.calendar, c.holiday), call, nil)
+					done <- out
+				})
+				eng.Inbound("13800138000", "4008001234")
+				out := <-done
+				if c.box == "" && (out.Kind != OutcomeQueue || out.Queue != "presales") || c.box != "" && (out.Kind != OutcomeVoicemail || out.Box != c.box) {
+					t.Fatalf("outcome %+v, want box %q", out, c.box)
+				}
+				if !strings.Contains(out.Trace[0].Detail, c.detail) {
+					t.Errorf("detail %q lacks %q", out.Trace[0].Detail, c.detail)
+				}
+				if c.calendars && !slices.Equal(cals.asked, []int64{c.calendar}) {
+					t.Errorf("asked calendars %v", cals.asked)
+				}
+			})
+		})
+	}
+}

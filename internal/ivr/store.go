@@ -21,7 +21,14 @@ type Store struct {
 	dir string
 	// queues lists the codes of the ACD's queues, for validating queue nodes.
 	queues func(ctx context.Context) ([]string, error)
+	// calendars lists the ids of the business calendars, for validating hours nodes
+	// (nil: not checked).
+	calendars func(ctx context.Context) ([]int64, error)
 }
+
+// UseCalendars makes validation check that an hours node's calendar is one of those ids
+// lists.
+func (s *Store) UseCalendars(ids func(ctx context.Context) ([]int64, error)) { s.calendars = ids }
 
 // NewStore returns a Store over d that keeps uploaded prompts under dir and asks queues
 // which queue codes exist.
@@ -58,12 +65,20 @@ func (s *Store) Catalog(ctx context.Context) (Catalog, error) {
 	if err != nil {
 		return Catalog{}, err
 	}
-	return Catalog{
+	cat := Catalog{
 		Queue: func(code string) bool { return slices.Contains(codes, code) },
 		Prompt: func(lang, name string) bool {
 			return shippedPrompt(lang, name) || uploaded[lang+"/"+name]
 		},
-	}, nil
+	}
+	if s.calendars != nil {
+		ids, err := s.calendars(ctx)
+		if err != nil {
+			return Catalog{}, fmt.Errorf("ivr: calendars: %w", err)
+		}
+		cat.Calendar = func(id int64) bool { return slices.Contains(ids, id) }
+	}
+	return cat, nil
 }
 
 // Check validates f against the current queues and prompts without saving it.

@@ -3,6 +3,7 @@ package ivr_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"testing"
 
@@ -199,6 +200,29 @@ func TestPromptStore(t *testing.T) {
 		}
 		if _, err := s.PromptAudio(ctx, "zh", "nothing"); !errs.Is(err, errs.NotFound) {
 			t.Fatalf("missing prompt: %v", err)
+		}
+	})
+}
+
+// With UseCalendars, a flow is saved only when its hours node names a calendar that exists.
+func TestFlowStoreChecksCalendars(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := newStore(t, d)
+		s.UseCalendars(func(context.Context) ([]int64, error) { return []int64{4}, nil })
+		f := func(calendar int64) *ivr.Flow {
+			return &ivr.Flow{Name: fmt.Sprintf("日历 %d", calendar), Language: "zh", Start: "hours", Nodes: []ivr.Node{
+				{ID: "hours", Kind: ivr.KindHours, Params: ivr.Params{Hours: &ivr.Hours{CalendarID: calendar}},
+					Exits: []ivr.Exit{{Name: "open", To: "q"}, {Name: "closed", To: "vm"}}},
+				{ID: "q", Kind: ivr.KindQueue, Params: ivr.Params{Queue: "support"}},
+				{ID: "vm", Kind: ivr.KindVoicemail, Params: ivr.Params{Box: "closed"}},
+			}}
+		}
+		if err := s.CreateFlow(ctx, f(5), 0); !errs.Is(err, errs.Invalid) || ivr.ProblemsOf(err)[0].Key != "calendar" {
+			t.Fatalf("unknown calendar: %v", err)
+		}
+		if err := s.CreateFlow(ctx, f(4), 0); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

@@ -82,8 +82,9 @@ func ProblemsOf(err error) Problems {
 
 // Catalog tells validation what exists outside the flow.
 type Catalog struct {
-	Queue  func(code string) bool       // an ACD queue with this code exists
-	Prompt func(lang, name string) bool // a prompt exists in this language
+	Queue    func(code string) bool       // an ACD queue with this code exists
+	Prompt   func(lang, name string) bool // a prompt exists in this language
+	Calendar func(id int64) bool          // a business calendar with this id exists (nil: no check)
 }
 
 var (
@@ -293,8 +294,11 @@ func (v *validator) hours(n *Node, h *Hours) {
 		v.add(n.ID, "hours", "hours_missing", "Set the opening hours.")
 		return
 	}
-	if h.CalendarID != 0 {
-		v.add(n.ID, "calendar_id", "calendar", "Business calendars are not available yet; set weekly hours.")
+	switch {
+	case h.CalendarID < 0 || (h.CalendarID > 0 && v.cat.Calendar != nil && !v.cat.Calendar(h.CalendarID)):
+		v.add(n.ID, "calendar_id", "calendar", "Business calendar %d does not exist.", h.CalendarID)
+	case h.CalendarID > 0 && len(h.Week) == 0 && len(h.Holidays) == 0 && len(h.Workdays) == 0:
+		return // the calendar alone, with no fallback hours
 	}
 	if len(h.Week) != 7 {
 		v.add(n.ID, "hours", "hours_week", "Give hours for each of the 7 days, Monday first.")

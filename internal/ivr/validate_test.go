@@ -11,8 +11,9 @@ import (
 )
 
 var testCatalog = Catalog{
-	Queue:  func(code string) bool { return slices.Contains([]string{"presales", "support", "repair"}, code) },
-	Prompt: shippedPrompt,
+	Queue:    func(code string) bool { return slices.Contains([]string{"presales", "support", "repair"}, code) },
+	Prompt:   shippedPrompt,
+	Calendar: func(id int64) bool { return id == 1 || id == 2 },
 }
 
 func TestValidFlowHasNoProblems(t *testing.T) {
@@ -57,7 +58,12 @@ func TestValidateFindsProblems(t *testing.T) {
 		{"bad hours", func(f *Flow) { f.Node("hours").Params.Hours.Week[2] = "22:00-08:00" }, "hours", "hours_range"},
 		{"six days", func(f *Flow) { f.Node("hours").Params.Hours.Week = f.Node("hours").Params.Hours.Week[:6] }, "hours", "hours_week"},
 		{"bad holiday", func(f *Flow) { f.Node("hours").Params.Hours.Holidays = []string{"10/01"} }, "hours", "hours_date"},
-		{"calendar not yet", func(f *Flow) { f.Node("hours").Params.Hours.CalendarID = 3 }, "hours", "calendar"},
+		{"unknown calendar", func(f *Flow) { f.Node("hours").Params.Hours.CalendarID = 3 }, "hours", "calendar"},
+		{"negative calendar", func(f *Flow) { f.Node("hours").Params.Hours.CalendarID = -1 }, "hours", "calendar"},
+		{"calendar with bad fallback hours", func(f *Flow) {
+			h := f.Node("hours").Params.Hours
+			h.CalendarID, h.Week = 2, h.Week[:3]
+		}, "hours", "hours_week"},
 		{"bad lookup url", func(f *Flow) { f.Node("lookup").Params.URL = "ftp://x/y" }, "lookup", "url"},
 		{"relative url without slash", func(f *Flow) { f.Node("lookup").Params.URL = "ivr/demo" }, "lookup", "url"},
 		{"bad method", func(f *Flow) { f.Node("lookup").Params.Method = "DELETE" }, "lookup", "method"},
@@ -87,6 +93,22 @@ func TestValidateFindsProblems(t *testing.T) {
 				t.Fatalf("no message for %s in %v", field, e.Fields)
 			}
 		})
+	}
+}
+
+// An hours node may name a calendar that exists, with or without fallback hours.
+func TestHoursWithCalendarIsFine(t *testing.T) {
+	f := hotlineFlow()
+	f.Node("hours").Params.Hours.CalendarID = 2
+	if ps := Validate(f, testCatalog); len(ps) != 0 {
+		t.Fatalf("with fallback hours: %v", ps)
+	}
+	f.Node("hours").Params.Hours = &Hours{CalendarID: 1}
+	if ps := Validate(f, testCatalog); len(ps) != 0 {
+		t.Fatalf("calendar alone: %v", ps)
+	}
+	if ps := Validate(f, Catalog{Queue: testCatalog.Queue, Prompt: shippedPrompt}); len(ps) != 0 {
+		t.Fatalf("no calendar check: %v", ps)
 	}
 }
 

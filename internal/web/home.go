@@ -38,12 +38,3 @@ func (c *Console) home(w http.ResponseWriter, r *http.Request) {
 	}
 	c.render(w, r, http.StatusOK, "home", c.page(r, "home.title", d))
 }
-
-func (c *Console) queues(w http.ResponseWriter, r *http.Request) {
-	qs, err := c.Queues.Queues(r.Context())
-	if err != nil {
-		c.Fail(w, r, err)
-		return
-	}
-	c.render(w, r, http.StatusOK, "queues", c.page(r, "queues.title", qs))
-}

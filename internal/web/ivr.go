@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/calendar"
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
 	"github.com/hotlinecc/hotline/internal/i18n"
@@ -66,6 +67,8 @@ type ivrFlowData struct {
 	Outline  []outlineLine
 	Weekdays []string
 	Nodes    []nodeView // the flow's nodes and a blank one to add
+	// Calendars are the business calendars an hours node may ask.
+	Calendars []*calendar.Calendar
 }
 
 // nodeView is one node in the editor, with blank exit rows to add exits.
@@ -74,6 +77,7 @@ type nodeView struct {
 	Node     ivr.Node
 	Exits    []ivr.Exit
 	Week     []string
+	Calendar int64 // an hours node's business calendar
 	Results  string
 	Problems []string
 	New      bool
@@ -100,6 +104,7 @@ func nodeViews(f *ivr.Flow, problems map[string][]string) []nodeView {
 		v.Week = make([]string, 7)
 		if h := n.Params.Hours; h != nil {
 			copy(v.Week, h.Week)
+			v.Calendar = h.CalendarID
 		}
 		var lines []string
 		for _, r := range n.Params.Results {
@@ -175,6 +180,12 @@ func (c *Console) ivrFlowPage(w http.ResponseWriter, r *http.Request, status int
 	}
 	for _, p := range prompts {
 		d.Prompts = append(d.Prompts, p.Name)
+	}
+	if c.Calendars != nil {
+		if d.Calendars, err = c.Calendars.List(ctx); err != nil {
+			c.Fail(w, r, err)
+			return
+		}
 	}
 	d.Outline = outline(d.Flow)
 	c.render(w, r, status, "ivr_flow", c.page(r, "ivr.edit", d))
@@ -288,6 +299,14 @@ func flowFromForm(r *http.Request) *ivr.Flow {
 				h.Week = append(h.Week, get("week"+strconv.Itoa(d)))
 			}
 			h.Holidays, h.Workdays = splitList(get("holidays")), splitList(get("workdays"))
+			if s := get("calendar_id"); s != "" {
+				if h.CalendarID, _ = strconv.ParseInt(s, 10, 64); h.CalendarID == 0 {
+					h.CalendarID = -1 // not a number: validation names it
+				}
+			}
+			if h.CalendarID > 0 && strings.Join(h.Week, "") == "" && len(h.Holidays)+len(h.Workdays) == 0 {
+				h.Week = nil // the calendar alone, without fallback hours
+			}
 			p.Hours = h
 		case ivr.KindLookup:
 			p.Method, p.URL, p.TimeoutSec = get("method"), get("url"), num("timeout_seconds")

@@ -28,6 +28,7 @@ var settingsGroups = []struct {
 	{"settings.group.voice", []settingsItem{
 		{"nav.sip", "/settings/sip", auth.PermUsersManage},
 		{"nav.trunks", "/settings/trunks", auth.PermSettingsManage},
+		{"queue.settings_title", "/settings/queues", auth.PermSettingsManage},
 		{"nav.ivr", "/settings/ivr", auth.PermSettingsManage},
 		{"settings.prompts", "/settings/prompts", auth.PermSettingsManage},
 		{"nav.blocklist", "/settings/blocklist", auth.PermSettingsManage},
