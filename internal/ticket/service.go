@@ -21,9 +21,9 @@ const DefaultMaxAttachment = 10 << 20
 
 // Options configure the service.
 type Options struct {
-	Location           *time.Location // the center's time zone: ticket numbers count per local day
-	DataDir            string         // attachments are stored under DataDir/attachments
-	MaxAttachmentBytes int64          // 0 means DefaultMaxAttachment
+	Location           *time.Location   // the center's time zone: ticket numbers count per local day
+	DataDir            string           // attachments are stored under DataDir/attachments
+	MaxAttachmentBytes int64            // 0 means DefaultMaxAttachment
 	Now                func() time.Time // the clock; nil means time.Now (tests inject one)
 }
 
