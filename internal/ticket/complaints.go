@@ -451,9 +451,9 @@ func (s *Service) subtask(ctx context.Context, id int64) (*Subtask, error) {
 	return &sts[0], nil
 }
 
-// ReplySubtask records a department member's reply to a sub-task; done finishes it.
-// Only members of the sub-task's department reply.
-func (s *Service) ReplySubtask(ctx context.Context, p *auth.Principal, subtaskID int64, body string, done bool) (*SubtaskReply, error) {
+// ReplySubtask records a department member's reply to a sub-task of a complaint; done
+// finishes it. Only members of the sub-task's department reply.
+func (s *Service) ReplySubtask(ctx context.Context, p *auth.Principal, ticketID, subtaskID int64, body string, done bool) (*SubtaskReply, error) {
 	if p == nil || p.User == nil {
 		return nil, errs.E(errs.Unauthorized, "Please sign in.").WithKey("sign_in")
 	}
@@ -468,7 +468,7 @@ func (s *Service) ReplySubtask(ctx context.Context, p *auth.Principal, subtaskID
 		if err != nil {
 			return err
 		}
-		if len(sts) == 0 {
+		if len(sts) == 0 || sts[0].TicketID != ticketID {
 			return errs.E(errs.NotFound, "Sub-task not found.").WithKey("complaint_subtask_not_found")
 		}
 		st := sts[0]
@@ -516,6 +516,22 @@ func (s *Service) ReplySubtask(ctx context.Context, p *auth.Principal, subtaskID
 	}
 	s.events.Notify()
 	return rep, nil
+}
+
+// Subtasks lists a complaint's sub-tasks with their replies.
+func (s *Service) Subtasks(ctx context.Context, p *auth.Principal, ticketID int64) ([]Subtask, error) {
+	if _, _, err := loadComplaint(ctx, s.db.Read(), p, ticketID); err != nil {
+		return nil, err
+	}
+	return subtasks(ctx, s.db.Read(), "st.ticket_id = $1", ticketID)
+}
+
+// CustomerReplies lists the replies given to a complaining customer.
+func (s *Service) CustomerReplies(ctx context.Context, p *auth.Principal, ticketID int64) ([]CustomerReply, error) {
+	if _, _, err := loadComplaint(ctx, s.db.Read(), p, ticketID); err != nil {
+		return nil, err
+	}
+	return customerReplies(ctx, s.db.Read(), ticketID)
 }
 
 // DepartmentSubtasks lists the sub-tasks of the departments p belongs to, open first.

@@ -96,18 +96,20 @@ func TestComplaintLifecycle(t *testing.T) {
 		wantCode(t, "sub-task on a repair order", err, errs.Invalid)
 
 		// Members of the department reply; others may not.
-		_, err = svc.ReplySubtask(ctx, h, st1.ID, "已核实", true)
+		_, err = svc.ReplySubtask(ctx, h, tk.ID, st1.ID, "已核实", true)
 		wantCode(t, "non-member replies", err, errs.Forbidden)
-		_, err = svc.ReplySubtask(ctx, e.p["agent"], st1.ID, "", true)
+		_, err = svc.ReplySubtask(ctx, e.p["agent"], tk.ID, st1.ID, "", true)
 		wantCode(t, "empty reply", err, errs.Invalid)
-		if _, err := svc.ReplySubtask(ctx, e.p["agent"], st1.ID, "维修站记录显示配件缺货 12 天", false); err != nil {
+		if _, err := svc.ReplySubtask(ctx, e.p["agent"], tk.ID, st1.ID, "维修站记录显示配件缺货 12 天", false); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.ReplySubtask(ctx, e.p["qa"], st1.ID, "已核实，属维修站责任", true); err != nil {
+		if _, err := svc.ReplySubtask(ctx, e.p["qa"], tk.ID, st1.ID, "已核实，属维修站责任", true); err != nil {
 			t.Fatal(err)
 		}
-		_, err = svc.ReplySubtask(ctx, e.p["agent"], st1.ID, "再补充", false)
+		_, err = svc.ReplySubtask(ctx, e.p["agent"], tk.ID, st1.ID, "再补充", false)
 		wantCode(t, "reply to a done sub-task", err, errs.Conflict)
+		_, err = svc.ReplySubtask(ctx, e.p["agent"], rep.ID, st2.ID, "别的工单", false)
+		wantCode(t, "sub-task of another ticket", err, errs.NotFound)
 		mine, err := svc.DepartmentSubtasks(ctx, e.p["agent"], true)
 		if err != nil || len(mine) != 1 || mine[0].ID != st2.ID || mine[0].TicketNumber != tk.Number {
 			t.Fatalf("agent's open department sub-tasks: %+v %v", mine, err)
@@ -119,7 +121,7 @@ func TestComplaintLifecycle(t *testing.T) {
 		// Closure needs every sub-task done and a reply to the customer.
 		_, err = svc.RequestClosure(ctx, h, tk.ID, "")
 		wantCode(t, "request with an open sub-task", err, errs.Conflict)
-		if _, err := svc.ReplySubtask(ctx, e.p["qa"], st2.ID, "建议补偿 200 元", true); err != nil {
+		if _, err := svc.ReplySubtask(ctx, e.p["qa"], tk.ID, st2.ID, "建议补偿 200 元", true); err != nil {
 			t.Fatal(err)
 		}
 		_, err = svc.RequestClosure(ctx, h, tk.ID, "")
