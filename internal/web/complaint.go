@@ -200,4 +200,3 @@ func (c *Console) replySubtask(w http.ResponseWriter, r *http.Request) {
 	}
 	c.afterChange(w, r, id, err, "complaint_subtask_replied")
 }
-
