@@ -132,6 +132,7 @@ func (a *API) Routes() []Route {
 		{"DELETE", "/api/v1/sip/trunks/{id}", auth.Need(auth.PermSettingsManage), a.serve(a.deleteTrunk)},
 	}
 	routes = append(routes, a.ticketRoutes()...)
+	routes = append(routes, a.complaintRoutes()...)
 	return routes
 }
 

@@ -72,11 +72,12 @@ type ticketTypeBody struct {
 	Fields               []ticket.Field      `json:"fields"`
 	Statuses             []ticket.Status     `json:"statuses"`
 	Transitions          []ticket.Transition `json:"transitions"`
+	CalendarID           int64               `json:"calendar_id,omitempty"`
 }
 
 func toTypeJSON(t *ticket.Type) ticketTypeJSON {
 	b := ticketTypeBody{t.Code, t.NameZH, t.NameEN, t.Complaint, t.DefaultPriority, t.FirstResponseMinutes, t.ResolutionMinutes,
-		t.Fields, t.Statuses, t.Transitions}
+		t.Fields, t.Statuses, t.Transitions, t.CalendarID}
 	if b.Fields == nil {
 		b.Fields = []ticket.Field{}
 	}
@@ -88,7 +89,8 @@ func toTypeJSON(t *ticket.Type) ticketTypeJSON {
 
 func (b ticketTypeBody) toType() *ticket.Type {
 	return &ticket.Type{Code: b.Code, NameZH: b.NameZH, NameEN: b.NameEN, Complaint: b.Complaint, DefaultPriority: b.DefaultPriority,
-		FirstResponseMinutes: b.FirstResponseMinutes, ResolutionMinutes: b.ResolutionMinutes, Fields: b.Fields, Statuses: b.Statuses, Transitions: b.Transitions}
+		FirstResponseMinutes: b.FirstResponseMinutes, ResolutionMinutes: b.ResolutionMinutes, Fields: b.Fields, Statuses: b.Statuses, Transitions: b.Transitions,
+		CalendarID: b.CalendarID}
 }
 
 func (a *API) listTicketTypes(w http.ResponseWriter, r *http.Request) (int, any, error) {
@@ -180,6 +182,9 @@ type ticketJSON struct {
 	FirstResponseAt *time.Time     `json:"first_response_at"`
 	ResolvedAt      *time.Time     `json:"resolved_at"`
 	ClosedAt        *time.Time     `json:"closed_at"`
+	SLAState        string         `json:"sla_state"`
+	SLADueAt        *time.Time     `json:"sla_due_at"`
+	CycleSeconds    int64          `json:"cycle_seconds,omitempty"`
 }
 
 func fieldsJSON(v ticket.Values) map[string]any {
@@ -195,7 +200,8 @@ func toTicketJSON(t *ticket.Ticket) ticketJSON {
 		ContactID: t.ContactID, Title: t.Title, Description: t.Description, Priority: t.Priority, Channel: t.Channel, Status: t.Status,
 		StatusCategory: string(t.StatusCategory), Fields: fieldsJSON(t.Fields), CreatedBy: t.CreatedBy, AssigneeID: t.AssigneeID,
 		Assignee: t.AssigneeName, GroupID: t.GroupID, DepartmentID: t.DepartmentID, PartnerID: t.PartnerID, Partner: t.PartnerName,
-		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, FirstResponseAt: timePtr(t.FirstResponseAt), ResolvedAt: timePtr(t.ResolvedAt), ClosedAt: timePtr(t.ClosedAt)}
+		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, FirstResponseAt: timePtr(t.FirstResponseAt), ResolvedAt: timePtr(t.ResolvedAt), ClosedAt: timePtr(t.ClosedAt),
+		SLAState: t.SLAState, SLADueAt: timePtr(t.SLADueAt), CycleSeconds: t.CycleSeconds}
 }
 
 // orderJSON is what a partner sees of an order: the job, the customer's name and
@@ -230,7 +236,7 @@ func ticketFilter(r *http.Request) (ticket.Filter, error) {
 	}
 	q := r.URL.Query()
 	f := ticket.Filter{Limit: limit, Offset: offset, Status: q.Get("status"), Priority: q.Get("priority"), Query: q.Get("q"),
-		Mine: q.Get("mine") == "true", MyGroups: q.Get("my_groups") == "true", Open: q.Get("open") == "true"}
+		Mine: q.Get("mine") == "true", MyGroups: q.Get("my_groups") == "true", Open: q.Get("open") == "true", Sort: q.Get("sort")}
 	for name, dst := range map[string]*int64{"type_id": &f.TypeID, "partner_id": &f.PartnerID, "customer_id": &f.CustomerID} {
 		n, err := queryInt(r, name)
 		if err != nil {

@@ -126,6 +126,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 	}, []string{"route"})
 	a.buildJobs()
+	a.wireDesk()
 	a.Metrics.MustRegister(a.requests, a.duration, a.jobRuns,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 

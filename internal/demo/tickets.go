@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/calendar"
 	"github.com/hotlinecc/hotline/internal/ticket"
 )
 
@@ -124,7 +125,12 @@ var demoPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x0
 func loadTickets(ctx context.Context, s Services, station int64, userIDs map[string]int64, queueIDs map[string]int64) error {
 	admin := &auth.Principal{User: &auth.User{ID: userIDs["admin"], Role: auth.RoleAdmin, DisplayName: "系统管理员"}}
 	types := map[string]*ticket.Type{}
+	cals, err := s.Calendars.List(ctx)
+	if err != nil {
+		return fmt.Errorf("demo: calendars: %w", err)
+	}
 	for _, t := range TicketTypes() {
+		t.CalendarID = slaCalendar(t.Code, cals)
 		if err := s.Tickets.SaveType(ctx, admin, t); err != nil {
 			return fmt.Errorf("demo: ticket type %s: %w", t.Code, err)
 		}
@@ -170,9 +176,13 @@ func loadTickets(ctx context.Context, s Services, station int64, userIDs map[str
 	if _, err := s.Tickets.AddNote(ctx, agent, rep.ID, "客户为 VIP，注意服务态度。", true); err != nil {
 		return fmt.Errorf("demo: note: %w", err)
 	}
-	if _, err := open("complaint", 3, "维修超时投诉", "客户投诉上次送修超过 15 天未修好。", "phone",
-		map[string]any{"against": "维修站", "demand": "要求尽快修好并给予补偿。"}); err != nil {
+	comp, err := open("complaint", 3, "维修超时投诉", "客户投诉上次送修超过 15 天未修好。", "phone",
+		map[string]any{"against": "维修站", "demand": "要求尽快修好并给予补偿。"})
+	if err != nil {
 		return fmt.Errorf("demo: complaint: %w", err)
+	}
+	if err := loadComplaint(ctx, s, agent, comp.ID, userIDs, deptIDs); err != nil {
+		return err
 	}
 	sup, err := open("support", 4, "Windows 更新后蓝屏", "", "chat", map[string]any{"asset": "SN-A15-2025-004512", "os": "Windows 11", "symptoms": []any{"蓝屏", "驱动"}})
 	if err != nil {
@@ -181,6 +191,45 @@ func loadTickets(ctx context.Context, s Services, station int64, userIDs map[str
 	self := agent.User.ID
 	if _, err := s.Tickets.Dispatch(ctx, agent, sup.ID, ticket.Dispatch{AssigneeID: &self}); err != nil {
 		return fmt.Errorf("demo: assign: %w", err)
+	}
+	return nil
+}
+
+// slaCalendar picks the calendar a demo type's SLA clocks count in: the office's for
+// work done by the back office (repairs, suggestions), the hotline's for the rest.
+func slaCalendar(code string, cals []*calendar.Calendar) int64 {
+	want := "Hotline hours"
+	if code == "repair" || code == "suggestion" {
+		want = "Office hours"
+	}
+	for _, c := range cals {
+		if c.NameEN == want {
+			return c.ID
+		}
+	}
+	return 0
+}
+
+// loadComplaint works the demo complaint: handled by 陈静, split into two sub-tasks for
+// departments, the quality department has replied and finished its part.
+func loadComplaint(ctx context.Context, s Services, handler *auth.Principal, id int64, userIDs, deptIDs map[string]int64) error {
+	self := handler.User.ID
+	if _, err := s.Tickets.Dispatch(ctx, handler, id, ticket.Dispatch{AssigneeID: &self}); err != nil {
+		return fmt.Errorf("demo: complaint handler: %w", err)
+	}
+	if _, err := s.Tickets.ChangeStatus(ctx, handler, id, "handling", "已联系客户致歉，正在核实。"); err != nil {
+		return fmt.Errorf("demo: complaint status: %w", err)
+	}
+	quality, err := s.Tickets.AddSubtask(ctx, handler, id, deptIDs["quality"], "核实维修站维修记录与配件到货时间")
+	if err != nil {
+		return fmt.Errorf("demo: sub-task: %w", err)
+	}
+	if _, err := s.Tickets.AddSubtask(ctx, handler, id, deptIDs["after_sales"], "评估补偿方案（延保或代金券）"); err != nil {
+		return fmt.Errorf("demo: sub-task: %w", err)
+	}
+	expert := &auth.Principal{User: &auth.User{ID: userIDs["expert"], Role: auth.RoleAgent, Tier: auth.TierExpert, DisplayName: "周杰"}}
+	if _, err := s.Tickets.ReplySubtask(ctx, expert, id, quality.ID, "维修站记录显示主板配件缺货 12 天，已于昨日到货，预计明天修复。属维修站未及时告知客户。", true); err != nil {
+		return fmt.Errorf("demo: sub-task reply: %w", err)
 	}
 	return nil
 }

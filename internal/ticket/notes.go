@@ -60,7 +60,7 @@ func (s *Service) AddNote(ctx context.Context, p *auth.Principal, id int64, body
 	return n, nil
 }
 
-// insertNote writes a note, marks the first response when a public note answers, and
+// insertNote writes a note, marks the first response when staff answer publicly, and
 // appends ticket.note_added.
 func (s *Service) insertNote(ctx context.Context, tx *sql.Tx, p *auth.Principal, t *Ticket, typ *Type, body string, internal bool, now time.Time) (int64, error) {
 	var id int64
@@ -68,9 +68,8 @@ func (s *Service) insertNote(ctx context.Context, tx *sql.Tx, p *auth.Principal,
 		t.ID, now, p.User.ID, internal, body).Scan(&id); err != nil {
 		return 0, err
 	}
-	if !internal && t.FirstResponseAt.IsZero() {
-		t.FirstResponseAt = now
-		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET first_response_at = $1 WHERE id = $2 AND first_response_at IS NULL`, now, t.ID); err != nil {
+	if !internal && !IsPartner(p) {
+		if err := s.markResponded(ctx, tx, t, typ, now); err != nil {
 			return 0, err
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/calendar"
 	"github.com/hotlinecc/hotline/internal/db"
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/events"
@@ -20,9 +21,10 @@ const DefaultMaxAttachment = 10 << 20
 
 // Options configure the service.
 type Options struct {
-	Location           *time.Location // the center's time zone: ticket numbers count per local day
-	DataDir            string         // attachments are stored under DataDir/attachments
-	MaxAttachmentBytes int64          // 0 means DefaultMaxAttachment
+	Location           *time.Location   // the center's time zone: ticket numbers count per local day
+	DataDir            string           // attachments are stored under DataDir/attachments
+	MaxAttachmentBytes int64            // 0 means DefaultMaxAttachment
+	Now                func() time.Time // the clock; nil means time.Now (tests inject one)
 }
 
 // TransitionCheck decides whether p may move t along tr; a non-nil error refuses. Checks
@@ -39,6 +41,7 @@ type Service struct {
 	files  string
 	max    int64
 	checks []TransitionCheck
+	cals   *calendar.Store
 }
 
 // New returns the service over d, appending events to ev.
@@ -49,7 +52,14 @@ func New(d *db.DB, ev *events.Log, o Options) *Service {
 	if o.MaxAttachmentBytes <= 0 {
 		o.MaxAttachmentBytes = DefaultMaxAttachment
 	}
-	return &Service{db: d, events: ev, now: time.Now, loc: o.Location, files: filepath.Join(o.DataDir, "attachments"), max: o.MaxAttachmentBytes}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	s := &Service{db: d, events: ev, now: o.Now, loc: o.Location, files: filepath.Join(o.DataDir, "attachments"), max: o.MaxAttachmentBytes,
+		cals: calendar.NewStore(d)}
+	// The closure rules of complaints hold for every status change, by any path.
+	s.AddTransitionCheck(s.complaintCheck)
+	return s
 }
 
 // MaxAttachmentBytes is the size limit of one attachment.
@@ -98,12 +108,12 @@ func need(p *auth.Principal, perm auth.Permission) error {
 
 // --- ticket types ---
 
-const typeSelect = `SELECT id, code, name_zh, name_en, complaint, default_priority, first_response_minutes, resolution_minutes, definition, created_at, updated_at FROM ticket_types`
+const typeSelect = `SELECT id, code, name_zh, name_en, complaint, default_priority, first_response_minutes, resolution_minutes, COALESCE(calendar_id, 0), definition, created_at, updated_at FROM ticket_types`
 
 func scanType(row interface{ Scan(...any) error }) (*Type, error) {
 	t := &Type{}
 	var def string
-	if err := row.Scan(&t.ID, &t.Code, &t.NameZH, &t.NameEN, &t.Complaint, &t.DefaultPriority, &t.FirstResponseMinutes, &t.ResolutionMinutes, &def, &t.CreatedAt, &t.UpdatedAt); err != nil {
+	if err := row.Scan(&t.ID, &t.Code, &t.NameZH, &t.NameEN, &t.Complaint, &t.DefaultPriority, &t.FirstResponseMinutes, &t.ResolutionMinutes, &t.CalendarID, &def, &t.CreatedAt, &t.UpdatedAt); err != nil {
 		return nil, err
 	}
 	var d definition
@@ -168,11 +178,20 @@ func (s *Service) SaveType(ctx context.Context, p *auth.Principal, t *Type) erro
 	}
 	now := s.clock()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if t.CalendarID != 0 {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM calendars WHERE id = $1`, t.CalendarID).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return invalid("calendar_id", "ticket_calendar", "Calendar %d does not exist.", t.CalendarID)
+			}
+		}
 		if t.ID == 0 {
 			t.CreatedAt, t.UpdatedAt = now, now
-			return tx.QueryRowContext(ctx, `INSERT INTO ticket_types (code, name_zh, name_en, complaint, default_priority, first_response_minutes, resolution_minutes, definition, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`, t.Code, t.NameZH, t.NameEN, t.Complaint, t.DefaultPriority,
-				t.FirstResponseMinutes, t.ResolutionMinutes, string(def), now).Scan(&t.ID)
+			return tx.QueryRowContext(ctx, `INSERT INTO ticket_types (code, name_zh, name_en, complaint, default_priority, first_response_minutes, resolution_minutes, definition, created_at, updated_at, calendar_id)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id`, t.Code, t.NameZH, t.NameEN, t.Complaint, t.DefaultPriority,
+				t.FirstResponseMinutes, t.ResolutionMinutes, string(def), now, nullID(t.CalendarID)).Scan(&t.ID)
 		}
 		if _, err := findType(ctx, tx, "id = $1", t.ID); err != nil {
 			return err
@@ -198,8 +217,8 @@ func (s *Service) SaveType(ctx context.Context, p *auth.Principal, t *Type) erro
 		}
 		t.UpdatedAt = now
 		_, err = tx.ExecContext(ctx, `UPDATE ticket_types SET code = $1, name_zh = $2, name_en = $3, complaint = $4, default_priority = $5,
-			first_response_minutes = $6, resolution_minutes = $7, definition = $8, updated_at = $9 WHERE id = $10`,
-			t.Code, t.NameZH, t.NameEN, t.Complaint, t.DefaultPriority, t.FirstResponseMinutes, t.ResolutionMinutes, string(def), now, t.ID)
+			first_response_minutes = $6, resolution_minutes = $7, definition = $8, updated_at = $9, calendar_id = $10 WHERE id = $11`,
+			t.Code, t.NameZH, t.NameEN, t.Complaint, t.DefaultPriority, t.FirstResponseMinutes, t.ResolutionMinutes, string(def), now, nullID(t.CalendarID), t.ID)
 		if err != nil {
 			return err
 		}

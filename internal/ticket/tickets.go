@@ -51,6 +51,9 @@ type Ticket struct {
 	FirstResponseAt,
 	ResolvedAt,
 	ClosedAt time.Time
+	SLADueAt     time.Time // when the running SLA clock is due (kept by refreshSLA)
+	SLAState     string    // "", ok, warning, breached, paused, met
+	CycleSeconds int64     // complaints: first contact to closure, stored on close
 
 	rawFields string
 }
@@ -90,7 +93,7 @@ const ticketSelect = `SELECT t.id, t.number, t.type_id, ty.code, ty.name_zh, ty.
 	COALESCE(t.group_id, 0), COALESCE(q.name_zh, ''), COALESCE(q.name_en, ''),
 	COALESCE(t.department_id, 0), COALESCE(d.name_zh, ''), COALESCE(d.name_en, ''),
 	COALESCE(t.partner_id, 0), COALESCE(p.name, ''),
-	t.created_at, t.updated_at, t.first_response_at, t.resolved_at, t.closed_at
+	t.created_at, t.updated_at, t.first_response_at, t.resolved_at, t.closed_at, t.sla_due_at, t.sla_state, COALESCE(t.cycle_seconds, 0)
 	FROM tickets t
 	JOIN ticket_types ty ON ty.id = t.type_id
 	JOIN customers c ON c.id = t.customer_id
@@ -102,18 +105,18 @@ const ticketSelect = `SELECT t.id, t.number, t.type_id, ty.code, ty.name_zh, ty.
 
 func scanTicket(row interface{ Scan(...any) error }) (*Ticket, error) {
 	t := &Ticket{}
-	var first, resolved, closed sql.NullTime
+	var first, resolved, closed, due sql.NullTime
 	var cat string
 	err := row.Scan(&t.ID, &t.Number, &t.TypeID, &t.TypeCode, &t.TypeName.ZH, &t.TypeName.EN, &t.CustomerID, &t.CustomerName, &t.CustomerPhone,
 		&t.ContactID, &t.Title, &t.Description, &t.Priority, &t.Channel, &t.Status, &cat, &t.rawFields,
 		&t.CreatedBy, &t.CreatedByName, &t.AssigneeID, &t.AssigneeName, &t.GroupID, &t.GroupName.ZH, &t.GroupName.EN,
 		&t.DepartmentID, &t.DepartmentName.ZH, &t.DepartmentName.EN, &t.PartnerID, &t.PartnerName,
-		&t.CreatedAt, &t.UpdatedAt, &first, &resolved, &closed)
+		&t.CreatedAt, &t.UpdatedAt, &first, &resolved, &closed, &due, &t.SLAState, &t.CycleSeconds)
 	if err != nil {
 		return nil, err
 	}
 	t.StatusCategory = Category(cat)
-	t.FirstResponseAt, t.ResolvedAt, t.ClosedAt = first.Time, resolved.Time, closed.Time
+	t.FirstResponseAt, t.ResolvedAt, t.ClosedAt, t.SLADueAt = first.Time, resolved.Time, closed.Time, due.Time
 	return t, nil
 }
 
@@ -273,6 +276,12 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewTicket) (
 			return err
 		}
 		if err := record(ctx, tx, t.ID, p.User.ID, now, []change{{"created", "", t.Number}}); err != nil {
+			return err
+		}
+		if err := s.trackPause(ctx, tx, t.ID, CatOpen, t.StatusCategory, now); err != nil {
+			return err
+		}
+		if err := s.refreshSLA(ctx, tx, t, typ, now); err != nil {
 			return err
 		}
 		return s.emit(ctx, tx, p, "ticket.created", t, typ, map[string]any{"priority": t.Priority, "channel": t.Channel})
@@ -456,41 +465,7 @@ func (s *Service) ChangeStatus(ctx context.Context, p *auth.Principal, id int64,
 		if err != nil {
 			return err
 		}
-		if _, err := s.CheckTransition(ctx, tx, p, t, typ, to); err != nil {
-			return err
-		}
-		st, _ := typ.Status(to)
-		from := t.Status
-		t.Status, t.StatusCategory, t.UpdatedAt = st.Code, st.Category, now
-		switch st.Category {
-		case CatResolved:
-			t.ResolvedAt, t.ClosedAt = now, time.Time{}
-		case CatClosed:
-			if t.ResolvedAt.IsZero() {
-				t.ResolvedAt = now
-			}
-			t.ClosedAt = now
-		default:
-			t.ResolvedAt, t.ClosedAt = time.Time{}, time.Time{}
-		}
-		if t.FirstResponseAt.IsZero() {
-			t.FirstResponseAt = now
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET status = $1, status_category = $2, updated_at = $3, resolved_at = $4, closed_at = $5, first_response_at = $6 WHERE id = $7`,
-			t.Status, string(t.StatusCategory), now, nullTime(t.ResolvedAt), nullTime(t.ClosedAt), nullTime(t.FirstResponseAt), t.ID); err != nil {
-			return err
-		}
-		if err := record(ctx, tx, t.ID, p.User.ID, now, []change{{"status", from, t.Status}}); err != nil {
-			return err
-		}
-		if err := s.emit(ctx, tx, p, "ticket.status_changed", t, typ, map[string]any{"from": from, "to": t.Status, "category": string(t.StatusCategory)}); err != nil {
-			return err
-		}
-		if note != "" {
-			_, err := s.insertNote(ctx, tx, p, t, typ, note, false, now)
-			return err
-		}
-		return nil
+		return s.changeStatus(ctx, tx, p, t, typ, to, note, now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ticket: status %d: %w", id, err)
@@ -498,6 +473,62 @@ func (s *Service) ChangeStatus(ctx context.Context, p *auth.Principal, id int64,
 	s.events.Notify()
 	t, _, err := s.Get(ctx, p, id)
 	return t, err
+}
+
+// changeStatus moves t to status to inside tx: the transition checks, the SLA pauses,
+// the complaint closure bookkeeping, history, events and an optional note.
+func (s *Service) changeStatus(ctx context.Context, tx *sql.Tx, p *auth.Principal, t *Ticket, typ *Type, to, note string, now time.Time) error {
+	if _, err := s.CheckTransition(ctx, tx, p, t, typ, to); err != nil {
+		return err
+	}
+	st, _ := typ.Status(to)
+	from, fromCat := t.Status, t.StatusCategory
+	t.Status, t.StatusCategory, t.UpdatedAt = st.Code, st.Category, now
+	switch st.Category {
+	case CatResolved:
+		t.ResolvedAt, t.ClosedAt = now, time.Time{}
+	case CatClosed:
+		if t.ResolvedAt.IsZero() {
+			t.ResolvedAt = now
+		}
+		t.ClosedAt = now
+	default:
+		t.ResolvedAt, t.ClosedAt = time.Time{}, time.Time{}
+	}
+	if t.FirstResponseAt.IsZero() && p != nil && !IsPartner(p) {
+		t.FirstResponseAt = now
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET status = $1, status_category = $2, updated_at = $3, resolved_at = $4, closed_at = $5, first_response_at = $6 WHERE id = $7`,
+		t.Status, string(t.StatusCategory), now, nullTime(t.ResolvedAt), nullTime(t.ClosedAt), nullTime(t.FirstResponseAt), t.ID); err != nil {
+		return err
+	}
+	if err := s.trackPause(ctx, tx, t.ID, fromCat, t.StatusCategory, now); err != nil {
+		return err
+	}
+	if err := record(ctx, tx, t.ID, actorOf(p), now, []change{{"status", from, t.Status}}); err != nil {
+		return err
+	}
+	if err := s.emit(ctx, tx, p, "ticket.status_changed", t, typ, map[string]any{"from": from, "to": t.Status, "category": string(t.StatusCategory)}); err != nil {
+		return err
+	}
+	if typ.Complaint {
+		if err := s.complaintMoved(ctx, tx, p, t, typ, fromCat, now); err != nil {
+			return err
+		}
+	}
+	if note != "" {
+		if _, err := s.insertNote(ctx, tx, p, t, typ, note, false, now); err != nil {
+			return err
+		}
+	}
+	return s.refreshSLA(ctx, tx, t, typ, now)
+}
+
+func actorOf(p *auth.Principal) int64 {
+	if p == nil || p.User == nil {
+		return 0
+	}
+	return p.User.ID
 }
 
 // Dispatch names who works a ticket. Nil fields are unchanged; a pointer to 0 clears.
@@ -543,6 +574,11 @@ func (s *Service) Dispatch(ctx context.Context, p *auth.Principal, id int64, d D
 			{"group", d.GroupID, &t.GroupID, t.GroupName.ZH, `SELECT name_zh FROM queues WHERE id = $1`},
 			{"department", d.DepartmentID, &t.DepartmentID, t.DepartmentName.ZH, `SELECT name_zh FROM departments WHERE id = $1`},
 			{"partner", d.PartnerID, &t.PartnerID, t.PartnerName, `SELECT name FROM partners WHERE id = $1`},
+		}
+		if typ.Complaint && d.AssigneeID != nil && *d.AssigneeID != 0 && *d.AssigneeID != t.AssigneeID {
+			if err := checkHandler(ctx, tx, *d.AssigneeID); err != nil {
+				return err
+			}
 		}
 		var ch []change
 		names := map[string]string{}
@@ -617,6 +653,7 @@ type Filter struct {
 	PartnerID  int64
 	CustomerID int64
 	Query      string // a ticket number, or part of the title
+	Sort       string // "" newest first; "due" by SLA due time, soonest first
 	Limit      int    // default 50, at most 200
 	Offset     int
 }
@@ -674,7 +711,11 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) ([]*Tic
 	if err := s.db.Read().QueryRowContext(ctx, "SELECT count(*) FROM tickets t"+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("ticket: count: %w", err)
 	}
-	rows, err := s.db.Read().QueryContext(ctx, ticketSelect+where+" ORDER BY t.created_at DESC, t.id DESC LIMIT "+arg(f.Limit)+" OFFSET "+arg(f.Offset), args...)
+	order := " ORDER BY t.created_at DESC, t.id DESC"
+	if f.Sort == "due" {
+		order = " ORDER BY (t.sla_due_at IS NULL), t.sla_due_at, t.id"
+	}
+	rows, err := s.db.Read().QueryContext(ctx, ticketSelect+where+order+" LIMIT "+arg(f.Limit)+" OFFSET "+arg(f.Offset), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("ticket: list: %w", err)
 	}

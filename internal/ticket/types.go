@@ -110,6 +110,7 @@ type Type struct {
 	DefaultPriority      string // one of Priorities
 	FirstResponseMinutes int    // SLA targets; 0 = none
 	ResolutionMinutes    int
+	CalendarID           int64 // the business calendar SLA clocks count in; 0 = the default
 	Fields               []Field
 	Statuses             []Status
 	Transitions          []Transition

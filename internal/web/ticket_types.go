@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/calendar"
 	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/httpx"
 	"github.com/hotlinecc/hotline/internal/ticket"
@@ -46,6 +47,7 @@ type ticketTypeForm struct {
 	Perms       []auth.Permission
 	Priorities  []string
 	Widths      []string
+	Calendars   []*calendar.Calendar // for the SLA calendar
 	Error       string
 }
 
@@ -58,6 +60,13 @@ func (c *Console) typeForm(w http.ResponseWriter, r *http.Request, status int, t
 	d.Fields = append(slices.Clone(t.Fields), make([]ticket.Field, blankFields)...)
 	d.Statuses = append(slices.Clone(t.Statuses), make([]ticket.Status, blankStatuses)...)
 	d.Transitions = append(slices.Clone(t.Transitions), make([]ticket.Transition, blankTransitions)...)
+	if c.Calendars != nil {
+		var err error
+		if d.Calendars, err = c.Calendars.List(r.Context()); err != nil {
+			c.Fail(w, r, err)
+			return
+		}
+	}
 	title := "ticket_types.edit"
 	if isNew {
 		title = "ticket_types.new"
@@ -102,6 +111,7 @@ func typeFromForm(r *http.Request) *ticket.Type {
 		Complaint: r.PostFormValue("complaint") == "on", DefaultPriority: r.PostFormValue("default_priority")}
 	t.FirstResponseMinutes = atoiOr(r.PostFormValue("first_response_minutes"), -1)
 	t.ResolutionMinutes = atoiOr(r.PostFormValue("resolution_minutes"), -1)
+	t.CalendarID = int64(atoiOr(r.PostFormValue("calendar_id"), -1))
 	type posField struct {
 		pos int
 		f   ticket.Field

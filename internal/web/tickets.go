@@ -37,6 +37,8 @@ type ticketsData struct {
 	Priority   string
 	PartnerID  int64
 	Query      string
+	Sort       string // "" newest first, due: by SLA due time
+	SortURL    string // the list sorted the other way
 	Tickets    []*ticket.Ticket
 	Total      int
 	Page       int
@@ -68,11 +70,11 @@ func queryID(r *http.Request, name string) int64 {
 func (c *Console) tickets(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	d := &ticketsData{Lang: Language(r), View: q.Get("view"), Status: q.Get("status"), TypeID: queryID(r, "type"), Priority: q.Get("priority"),
-		PartnerID: queryID(r, "partner"), Query: strings.TrimSpace(q.Get("q")), Priorities: ticket.Priorities}
+		PartnerID: queryID(r, "partner"), Query: strings.TrimSpace(q.Get("q")), Priorities: ticket.Priorities, Sort: sortParam(q)}
 	d.Page, _ = strconv.Atoi(q.Get("page"))
 	d.Page = max(d.Page, 1)
 	f := ticket.Filter{Mine: d.View == "mine", MyGroups: d.View == "groups", Open: d.Status == "" && d.View != "all" && d.Query == "",
-		TypeID: d.TypeID, Priority: d.Priority, PartnerID: d.PartnerID, Query: d.Query, Limit: ticketsPerPage, Offset: (d.Page - 1) * ticketsPerPage}
+		TypeID: d.TypeID, Priority: d.Priority, PartnerID: d.PartnerID, Query: d.Query, Sort: d.Sort, Limit: ticketsPerPage, Offset: (d.Page - 1) * ticketsPerPage}
 	if d.Status != "" && d.Status != "open" {
 		f.Status = d.Status
 	}
@@ -97,6 +99,7 @@ func (c *Console) tickets(w http.ResponseWriter, r *http.Request) {
 		v.Set("page", strconv.Itoa(n))
 		return "/tickets?" + v.Encode()
 	}
+	d.SortURL = sortURL(q)
 	if d.Page > 1 {
 		d.PrevURL = page(d.Page - 1)
 	}
@@ -313,6 +316,9 @@ type ticketData struct {
 	Error       string
 	Errors      map[string]string
 	Base        string // /tickets or /orders
+	SLA         *ticket.SLAView
+	Complaint   *ticket.Complaint // for complaint tickets
+	userID      int64
 }
 
 // FieldError is the message for a custom field, if any.
@@ -358,6 +364,9 @@ func (c *Console) loadTicketPage(r *http.Request, id int64) (*ticketData, error)
 		return d, nil
 	}
 	if d.Changes, err = c.Tickets.Changes(ctx, p, id); err != nil {
+		return nil, err
+	}
+	if err := c.loadDesk(r, d); err != nil {
 		return nil, err
 	}
 	if p.Can(auth.PermTicketsWrite) {

@@ -160,6 +160,7 @@ var nav = []struct {
 	{NavItem{Key: "nav.home", Href: "/", Shortcut: "h"}, auth.PermConsole},
 	{NavItem{Key: "nav.customers", Href: "/customers", Shortcut: "c"}, auth.PermCustomersRead},
 	{NavItem{Key: "nav.tickets", Href: "/tickets", Shortcut: "t"}, auth.PermTicketsRead},
+	{NavItem{Key: "nav.complaints", Href: "/complaints", Shortcut: "x"}, auth.PermTicketsRead},
 	{NavItem{Key: "nav.orders", Href: "/orders", Shortcut: "o"}, auth.PermPartnerOrders},
 	{NavItem{Key: "nav.todos", Href: "/todos", Shortcut: "d"}, auth.PermTodos},
 	{NavItem{Key: "nav.leads", Href: "/leads", Shortcut: "l"}, auth.PermCustomersRead},
