@@ -307,7 +307,9 @@ func (s *Switchboard) voicemail(ctx context.Context, lc *liveCall, group, reason
 	if !call.QueuedAt.IsZero() {
 		call.WaitSeconds = seconds(s.now().Sub(call.QueuedAt))
 	}
-	_ = c.Play(ctx, s.Prompts.Prompt("voicemail.greeting"))
+	if reason != "ivr" { // the flow's voicemail node played its own greeting
+		_ = c.Play(ctx, s.Prompts.Prompt("voicemail.greeting"))
+	}
 	_ = c.Play(ctx, s.Prompts.Prompt("voicemail.beep"))
 	rel, abs, err := s.dated("voicemail", s.now(), call.ID)
 	var rec voice.Recording
