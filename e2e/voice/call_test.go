@@ -1,0 +1,118 @@
+package voice
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hotlinecc/hotline/internal/contact"
+	"github.com/hotlinecc/hotline/internal/events"
+	"github.com/hotlinecc/hotline/internal/voice/media"
+	"github.com/hotlinecc/hotline/internal/voice/sip/siptest"
+)
+
+// level is the tone level of freq in the middle half of samples (the start holds the
+// jitter buffers filling, the end the hangup).
+func level(samples []int16, freq float64) float64 {
+	mid := samples[len(samples)/4 : len(samples)*3/4]
+	return media.ToneLevel(mid[:len(mid)/160*160], freq)
+}
+
+// TestAgentAnswersSupportCall is the voice issue's "done when": agent1's phone (baresip,
+// 2 kHz) registers and the agent becomes available; a demo customer (baresip, 1 kHz)
+// dials the hotline, presses 2 (RFC 4733) for technical support, waits in the queue,
+// the agent's phone rings and answers, they talk, the caller hangs up. The stereo
+// recording holds the caller on the left and the agent on the right; the call record,
+// the queue events and the customer's timeline tell the same story.
+func TestAgentAnswersSupportCall(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	_, agentID := s.agent(t, "agent1", "1001", "demo-sip-1001", 2000)
+	cust, number := s.customer(t, 0)
+
+	caller := siptest.StartBaresip(t, siptest.BaresipConfig{
+		Account:  fmt.Sprintf("<sip:%s@127.0.0.1>;regint=0", number),
+		Tone:     1000,
+		Control:  true,
+		Commands: []string{fmt.Sprintf("/dial sip:%s@%s", hotline, s.sip)},
+	})
+	live := s.liveCall(t, number, "ivr", 20*time.Second)
+	if live.CustomerID != cust.ID {
+		t.Errorf("live call of customer %d, want %d", live.CustomerID, cust.ID)
+	}
+	// The digit is sent once the caller's side has the call up; it interrupts the
+	// welcome prompt and waits for the menu (type-ahead).
+	if !siptest.WaitFor(10*time.Second, func() bool { return containsFold(caller.Output(), "established") }) {
+		t.Fatalf("the caller's call is not established\n%s", caller.Output())
+	}
+	if _, err := caller.Command("sndcode", "2"); err != nil {
+		t.Fatal(err)
+	}
+	s.liveCall(t, number, "talking", 30*time.Second)
+	time.Sleep(3 * time.Second) // three seconds of conversation, for the recording
+	if _, err := caller.Command("hangup", ""); err != nil {
+		t.Fatal(err)
+	}
+	c := s.ended(t, live.CallID, 20*time.Second)
+
+	if c.Status != contact.StatusCompleted || c.EndedBy != contact.EndedByCaller {
+		t.Errorf("call %s, ended by %s (%s)", c.Status, c.EndedBy, c.EndCause)
+	}
+	if c.Queue != "support" || c.AgentID != agentID || c.CustomerID != cust.ID || c.Dialed != hotline {
+		t.Errorf("call queue %q agent %d customer %d dialed %q; want support, %d, %d, %s", c.Queue, c.AgentID, c.CustomerID, c.Dialed, agentID, cust.ID, hotline)
+	}
+	if c.QueuedAt.IsZero() || c.AnsweredAt.Before(c.QueuedAt) || c.WaitSeconds < 0 || c.WaitSeconds > 20 || c.TalkSeconds < 3 || c.TalkSeconds > 20 {
+		t.Errorf("times: queued %v answered %v wait %d s talk %d s", c.QueuedAt, c.AnsweredAt, c.WaitSeconds, c.TalkSeconds)
+	}
+	if !slices.Contains(c.IVRTrace, "menu") || c.IVRTrace[len(c.IVRTrace)-1] != "support" {
+		t.Errorf("IVR trace %v, want the menu and then support", c.IVRTrace)
+	}
+	if got, want := s.queueKinds(t, c.ID), []string{contact.QueueEntered, contact.QueueOffered, contact.QueueAnswered, contact.QueueDoneByCaller}; !slices.Equal(got, want) {
+		t.Errorf("queue events %v, want %v", got, want)
+	}
+
+	// The recording: caller (1 kHz) left, agent (2 kHz) right.
+	if !c.HasRecording() || c.RecordingSeconds < 3 {
+		t.Fatalf("recording %q of %d s", c.RecordingPath, c.RecordingSeconds)
+	}
+	w, err := media.ReadWAV(s.a.Calls.Path(c.RecordingPath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Channels) != 2 {
+		t.Fatalf("recording has %d channels", len(w.Channels))
+	}
+	left, right := w.Channels[0], w.Channels[1]
+	t.Logf("recording %s: left 1k %.0f 2k %.0f; right 1k %.0f 2k %.0f", c.RecordingPath,
+		level(left, 1000), level(left, 2000), level(right, 1000), level(right, 2000))
+	if level(left, 1000) < 1000 || level(left, 2000) > 300 {
+		t.Errorf("left channel: want the caller's 1 kHz only")
+	}
+	if level(right, 2000) < 1000 || level(right, 1000) > 300 {
+		t.Errorf("right channel: want the agent's 2 kHz only")
+	}
+
+	// The customer's timeline shows the call.
+	evs, _, err := s.a.Events.List(ctx, events.Filter{CustomerID: cust.ID, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range evs {
+		if e.ContactID == c.ContactID && c.ContactID != 0 {
+			kinds = append(kinds, e.Kind)
+		}
+	}
+	for _, k := range []string{"contact.call", "call.started", "call.answered", "call.ended"} {
+		if !slices.Contains(kinds, k) {
+			t.Errorf("customer timeline events of the call %v: no %s", kinds, k)
+		}
+	}
+}
+
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
