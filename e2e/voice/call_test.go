@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hotlinecc/hotline/internal/contact"
+	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/events"
 	"github.com/hotlinecc/hotline/internal/voice/media"
 	"github.com/hotlinecc/hotline/internal/voice/sip/siptest"
@@ -111,6 +112,50 @@ func TestAgentAnswersSupportCall(t *testing.T) {
 			t.Errorf("customer timeline events of the call %v: no %s", kinds, k)
 		}
 	}
+
+	// The customer's contact history has the call with its agent; calling again soon
+	// after is a repeat of it.
+	ct := s.contact(t, cust.ID, c.ContactID)
+	if ct.AgentID != agentID || ct.EndedAt.IsZero() || ct.Channel != crm.ChannelCall || ct.Number != cust.Phones[0].Number {
+		t.Errorf("contact %+v: want the call with agent %d, ended", ct, agentID)
+	}
+	again := siptest.StartBaresip(t, siptest.BaresipConfig{
+		Account:  fmt.Sprintf("<sip:%s@127.0.0.1>;regint=0", number),
+		Tone:     1000,
+		Control:  true,
+		Commands: []string{fmt.Sprintf("/dial sip:%s@%s", hotline, s.sip)},
+	})
+	live2 := s.liveCall(t, number, "ivr", 20*time.Second)
+	if !live2.Repeat {
+		t.Errorf("the second call is not flagged as a repeat: %+v", live2)
+	}
+	if !siptest.WaitFor(10*time.Second, func() bool { return containsFold(again.Output(), "established") }) {
+		t.Fatalf("the second call is not established\n%s", again.Output())
+	}
+	if _, err := again.Command("hangup", ""); err != nil {
+		t.Fatal(err)
+	}
+	c2 := s.ended(t, live2.CallID, 20*time.Second)
+	ct2 := s.contact(t, cust.ID, c2.ContactID)
+	if !c2.Repeat || !slices.Contains(c2.EarlierContacts, c.ContactID) || ct2.RepeatOf != c.ContactID || ct2.AgentID != 0 || ct2.EndedAt.IsZero() {
+		t.Errorf("second call repeat %v earlier %v, contact %+v: want a repeat of contact %d", c2.Repeat, c2.EarlierContacts, ct2, c.ContactID)
+	}
+}
+
+// contact finds contact id in the customer's history.
+func (s *server) contact(t *testing.T, customerID, id int64) crm.Contact {
+	t.Helper()
+	cs, err := s.a.Customers.Contacts(context.Background(), crm.ContactFilter{CustomerID: customerID, Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.ID == id {
+			return c
+		}
+	}
+	t.Fatalf("contact %d is not in customer %d's history", id, customerID)
+	return crm.Contact{}
 }
 
 func containsFold(s, sub string) bool {

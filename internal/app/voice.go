@@ -231,6 +231,10 @@ func (c *callers) RecordContact(ctx context.Context, customerID, callID int64, a
 	return info, nil
 }
 
+func (c *callers) EndContact(ctx context.Context, contactID, agentID int64, at time.Time) error {
+	return c.crm.EndContact(ctx, contactID, agentID, at)
+}
+
 // callTasks leaves the to-dos of voicemail and callback requests for the queue that
 // the message or request is for. A voicemail box in an IVR flow names a queue code.
 type callTasks struct {

@@ -406,4 +406,9 @@ func (s *Switchboard) endAt(ctx context.Context, call *Call, at time.Time, st St
 	if err := s.Store.Save(ctx, call, Change{At: at, Queue: q, Events: kinds, Data: data}); err != nil {
 		s.Log.Error("end call", "call", call.ID, "err", err)
 	}
+	if call.ContactID != 0 {
+		if err := s.Customers.EndContact(ctx, call.ContactID, call.AgentID, at); err != nil {
+			s.Log.Error("end contact", "call", call.ID, "contact", call.ContactID, "err", err)
+		}
+	}
 }
