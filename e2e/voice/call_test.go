@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hotlinecc/hotline/internal/acd"
 	"github.com/hotlinecc/hotline/internal/contact"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/events"
@@ -160,4 +161,39 @@ func (s *server) contact(t *testing.T, customerID, id int64) crm.Contact {
 
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
+
+// TestRegisteredPhoneIsAvailableAgent: until the agent console has login and break
+// buttons, an agent whose phone registers is logged in and available, and logged out
+// when the phone unregisters.
+func TestRegisteredPhoneIsAvailableAgent(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	phone, id := s.agent(t, "agent3", "1003", "demo-sip-1003", 2000)
+	qs, err := s.a.Switchboard.Queues(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, q := range qs {
+		if q.Code == "presales" || q.Code == "support" {
+			seen++
+			if n := q.Agents[acd.Available]; n != 1 {
+				t.Errorf("queue %s has %d available agents, want agent3", q.Code, n)
+			}
+		}
+	}
+	if seen != 2 {
+		t.Errorf("the ACD has %d of agent3's two queues", seen)
+	}
+	phone.Stop() // baresip unregisters as it exits
+	ok := siptest.WaitFor(10*time.Second, func() bool {
+		st, err := s.a.Switchboard.Agent(ctx, id)
+		return err == nil && st.State == acd.LoggedOut
+	})
+	if !ok {
+		st, err := s.a.Switchboard.Agent(ctx, id)
+		t.Fatalf("agent3 after the phone unregistered: %+v, %v", st, err)
+	}
+	s.agent(t, "agent3", "1003", "demo-sip-1003", 2000) // and back
 }

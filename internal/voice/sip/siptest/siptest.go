@@ -127,12 +127,14 @@ func (s *Sipp) Logs() string {
 
 // Baresip is a running baresip.
 type Baresip struct {
-	Dir  string // its config folder (the "dump" WAV files of the sndfile module land here)
-	ctrl string // the ctrl_tcp address, when Control is set
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	out  bytes.Buffer
-	done chan struct{}
+	Dir      string // its config folder (the "dump" WAV files of the sndfile module land here)
+	ctrl     string // the ctrl_tcp address, when Control is set
+	stop     func()
+	stopOnce sync.Once
+	cmd      *exec.Cmd
+	mu       sync.Mutex
+	out      bytes.Buffer
+	done     chan struct{}
 }
 
 // BaresipConfig says how to run baresip.
@@ -213,7 +215,7 @@ func StartBaresip(t testing.TB, cfg BaresipConfig) *Baresip {
 		_ = b.cmd.Wait()
 		close(b.done)
 	}()
-	t.Cleanup(func() {
+	b.stop = func() {
 		_ = b.cmd.Process.Signal(os.Interrupt)
 		select {
 		case <-b.done:
@@ -222,11 +224,20 @@ func StartBaresip(t testing.TB, cfg BaresipConfig) *Baresip {
 			<-b.done
 		}
 		cancel()
+	}
+	t.Cleanup(func() {
+		b.Stop()
 		if t.Failed() {
 			t.Logf("baresip output:\n%s", b.Output())
 		}
 	})
 	return b
+}
+
+// Stop stops baresip as a user would (it hangs up and unregisters) and waits for it to
+// exit; the test's cleanup calls it too.
+func (b *Baresip) Stop() {
+	b.stopOnce.Do(b.stop)
 }
 
 // Write collects baresip's output.
