@@ -66,6 +66,9 @@ type App struct {
 	Webhooks  *webhook.Store
 	SIPStore  *sip.Store  // SIP accounts and trunks
 	SIP       *sip.Engine // the telephony engine; StartSIP starts it
+	// Switchboard takes the engine's calls through IVR, queues and agents (voice.go).
+	Switchboard *contact.Switchboard
+	stopVoice   func() // stops the switchboard and its queue reloads (set by StartSIP)
 
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -140,6 +143,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		d.Close()
 		return nil, err
 	}
+	a.buildSwitchboard()
 
 	catalog, err := i18n.Load()
 	if err != nil {
@@ -201,19 +205,32 @@ func (a *App) queueCodes(ctx context.Context) ([]string, error) {
 	return codes, err
 }
 
-// Close stops the SIP engine (hanging up its calls) and releases the database.
+// Close stops the SIP engine (hanging up its calls), then the switchboard (which
+// finishes the calls' records), and releases the database.
 func (a *App) Close() error {
 	a.SIP.Close()
+	if a.stopVoice != nil {
+		a.stopVoice()
+	}
 	return a.DB.Close()
 }
 
-// StartSIP starts the SIP engine on the configured address (no-op when it is empty).
-// Inbound calls get 480 until a handler is set with a.SIP.OnInbound.
+// StartSIP starts the switchboard and then the SIP engine on the configured address
+// (no-op when it is empty).
 func (a *App) StartSIP(ctx context.Context) error {
 	if a.Config.SIPAddr == "" {
 		return nil
 	}
+	if err := a.startSwitchboard(ctx); err != nil {
+		return err
+	}
 	return a.SIP.Start(ctx)
+}
+
+// SetBaseURL tells the app the console's address once it listens (the IVR's lookups of
+// paths such as the demo repair status go there).
+func (a *App) SetBaseURL(url string) {
+	a.IVRRunner.SelfURL = strings.TrimSuffix(url, "/")
 }
 
 // Handler returns the whole HTTP surface: console, API, health and metrics.

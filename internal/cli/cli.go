@@ -29,6 +29,9 @@ type Env struct {
 	Stderr io.Writer
 	// Ready, if set, receives the console's base URL once the server listens.
 	Ready func(url string)
+	// App, if set, receives the server's app before it takes calls and requests (tests
+	// reach its services through it).
+	App func(a *app.App)
 }
 
 const usage = `Hotline: an open-source call center in one binary.

@@ -25,12 +25,17 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 
 	cfg := a.Config
-	if err := a.StartSIP(ctx); err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	defer ln.Close()
+	a.SetBaseURL("http://" + ln.Addr().String())
+	if env.App != nil {
+		env.App(a)
+	}
+	if err := a.StartSIP(ctx); err != nil {
+		return err
 	}
 	if host, _, _ := net.SplitHostPort(cfg.HTTPAddr); !isLoopback(host) {
 		a.Log.Warn("the console listens beyond this machine; serve it over TLS (a reverse proxy) and set --secure-cookies=always", "addr", cfg.HTTPAddr)

@@ -307,7 +307,9 @@ func (s *Switchboard) voicemail(ctx context.Context, lc *liveCall, group, reason
 	if !call.QueuedAt.IsZero() {
 		call.WaitSeconds = seconds(s.now().Sub(call.QueuedAt))
 	}
-	_ = c.Play(ctx, s.Prompts.Prompt("voicemail.greeting"))
+	if reason != "ivr" { // the flow's voicemail node played its own greeting
+		_ = c.Play(ctx, s.Prompts.Prompt("voicemail.greeting"))
+	}
 	_ = c.Play(ctx, s.Prompts.Prompt("voicemail.beep"))
 	rel, abs, err := s.dated("voicemail", s.now(), call.ID)
 	var rec voice.Recording
@@ -403,5 +405,10 @@ func (s *Switchboard) endAt(ctx context.Context, call *Call, at time.Time, st St
 	}
 	if err := s.Store.Save(ctx, call, Change{At: at, Queue: q, Events: kinds, Data: data}); err != nil {
 		s.Log.Error("end call", "call", call.ID, "err", err)
+	}
+	if call.ContactID != 0 {
+		if err := s.Customers.EndContact(ctx, call.ContactID, call.AgentID, at); err != nil {
+			s.Log.Error("end contact", "call", call.ID, "contact", call.ContactID, "err", err)
+		}
 	}
 }

@@ -112,10 +112,13 @@ type ContactInfo struct {
 }
 
 // Customers finds callers and records their contacts. internal/crm implements it
-// (crm.LookupByPhone and crm.RecordContact with repeat-contact detection).
+// (crm.LookupByPhone, crm.RecordContact with repeat-contact detection, crm.EndContact).
 type Customers interface {
 	LookupCaller(ctx context.Context, number string) (Caller, error)
 	RecordContact(ctx context.Context, customerID, callID int64, at time.Time) (ContactInfo, error)
+	// EndContact completes the contact of a call that ended: when, and the agent who
+	// answered it (0 for none).
+	EndContact(ctx context.Context, contactID, agentID int64, at time.Time) error
 }
 
 // VoicemailTask is a message left by a caller, for a group to call back.

@@ -42,6 +42,7 @@ type lookupCustomers struct {
 
 	mu       sync.Mutex
 	contacts map[int64][]time.Time
+	ended    map[int64]int64 // contact id -> agent
 }
 
 func (l *lookupCustomers) LookupCaller(ctx context.Context, number string) (contact.Caller, error) {
@@ -64,6 +65,16 @@ func (l *lookupCustomers) RecordContact(ctx context.Context, customerID, callID 
 	}
 	l.contacts[customerID] = append(l.contacts[customerID], at)
 	return ci, nil
+}
+
+func (l *lookupCustomers) EndContact(ctx context.Context, contactID, agentID int64, at time.Time) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.ended == nil {
+		l.ended = map[int64]int64{}
+	}
+	l.ended[contactID] = agentID
+	return nil
 }
 
 // taskList records the to-dos the switchboard asks for.
@@ -291,6 +302,9 @@ func TestAnsweredCallIsRecordedInStereo(t *testing.T) {
 		}
 		if !slices.Equal(kinds, []string{"call.ended", "call.answered", "call.started"}) {
 			t.Errorf("timeline %v", kinds)
+		}
+		if agent, ok := f.customers.ended[c.ContactID]; !ok || agent != a {
+			t.Errorf("the customer's contact %d was not ended with agent %d (%v)", c.ContactID, a, f.customers.ended)
 		}
 	})
 }

@@ -124,6 +124,22 @@ func (s *Store) RecordContact(ctx context.Context, c *Contact) (*Repeat, error) 
 	return rep, nil
 }
 
+// EndContact completes a contact when it ends: its end time and the agent who served it
+// (agentID 0 keeps the agent as it is), so that the customer's history tells who they
+// spoke to and the next contact can be offered to the same agent.
+func (s *Store) EndContact(ctx context.Context, id, agentID int64, endedAt time.Time) error {
+	endedAt = endedAt.UTC().Truncate(time.Microsecond)
+	res, err := s.db.Write().ExecContext(ctx, `UPDATE contacts SET ended_at = $1, agent_id = COALESCE($2, agent_id)
+		WHERE id = $3 AND started_at <= $1`, endedAt, nullID(agentID), id)
+	if err != nil {
+		return fmt.Errorf("crm: end contact %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errs.E(errs.NotFound, "Contact %d not found, or it started after %s.", id, endedAt.Format(time.RFC3339)).WithKey("not_found")
+	}
+	return nil
+}
+
 // prepareContact checks and completes a contact before it is stored.
 func (s *Store) prepareContact(ctx context.Context, c *Contact) error {
 	var p problems

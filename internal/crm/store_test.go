@@ -304,6 +304,33 @@ func TestRepeatContacts(t *testing.T) {
 				t.Errorf("%s: repeat of %d, want the latest %d", tc.name, cc.RepeatOf, rep.Earlier[0].ID)
 			}
 		}
+		// Ending a contact records its agent and end time; the agent is kept when not given.
+		name, role := "王伟", auth.RoleAgent
+		agent, err := auth.NewService(d, auth.Options{}).CreateUser(ctx, auth.ActorSystem, auth.UserInput{Username: "agent1", DisplayName: &name, Role: &role, Password: "a long enough password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := agent.ID
+		if err := s.EndContact(ctx, first.ID, u, first.StartedAt.Add(3*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.EndContact(ctx, first.ID, 0, first.StartedAt.Add(4*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.EndContact(ctx, first.ID, u, first.StartedAt.Add(-time.Minute)); !errs.Is(err, errs.NotFound) {
+			t.Errorf("contact ended before it started: %v", err)
+		}
+		if err := s.EndContact(ctx, 99999, u, now); !errs.Is(err, errs.NotFound) {
+			t.Errorf("unknown contact ended: %v", err)
+		}
+		ended, err := s.Contacts(ctx, crm.ContactFilter{CustomerID: c.ID, Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(ended, func(e crm.Contact) bool { return e.ID == first.ID })
+		if i < 0 || ended[i].AgentID != u || !ended[i].EndedAt.Equal(first.StartedAt.Add(4*time.Minute)) {
+			t.Errorf("ended contact %d of %+v", first.ID, ended)
+		}
 		// Open tickets come through the interface the ticket package implements.
 		s.SetOpenTickets(fakeTickets{c.ID: {{ID: 1, Number: "T20260310-0001", Title: "屏幕闪烁", Status: "open"}}})
 		rep, err := s.CheckRepeat(ctx, 0, "139 1111 2222")

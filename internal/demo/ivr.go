@@ -50,7 +50,7 @@ func hotlineFlow(lang string, calendarID int64) *ivr.Flow {
 		queue("complaints", "complaints", 5),
 		queue("agent", "presales", 0),
 		{ID: "closed", Kind: ivr.KindPlay, Params: ivr.Params{Prompt: "closed"}, Exits: exit(ivr.ExitNext, "voicemail")},
-		{ID: "voicemail", Kind: ivr.KindVoicemail, Params: ivr.Params{Prompt: "voicemail", Box: "after_hours"}},
+		{ID: "voicemail", Kind: ivr.KindVoicemail, Params: ivr.Params{Prompt: "voicemail", Box: "presales"}},
 	}}
 }
 

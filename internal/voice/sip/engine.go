@@ -74,6 +74,7 @@ type Engine struct {
 	dua *sipgo.DialogUA
 
 	handler atomic.Pointer[voice.Handler]
+	onReg   atomic.Pointer[RegistrationHook]
 
 	mu       sync.Mutex
 	calls    map[string]*Call // by dialog key (Call-ID, local tag, remote tag)
@@ -127,6 +128,30 @@ func (e *Engine) OnInbound(h voice.Handler) {
 		return
 	}
 	e.handler.Store(&h)
+}
+
+// RegistrationHook is told when a user's phone becomes reachable (registered true, on
+// every successful REGISTER that leaves the user registered) and when the user's last
+// registration ends (registered false: unregistered or expired). It runs on the
+// engine's goroutines and should not block for long.
+type RegistrationHook func(ctx context.Context, user string, registered bool)
+
+// OnRegistration sets the registration hook (nil removes it).
+func (e *Engine) OnRegistration(h RegistrationHook) {
+	if h == nil {
+		e.onReg.Store(nil)
+		return
+	}
+	e.onReg.Store(&h)
+}
+
+// registrationChanged calls the hook, if any.
+func (e *Engine) registrationChanged(user string, registered bool) {
+	if h := e.onReg.Load(); h != nil {
+		ctx, cancel := context.WithTimeout(e.ctx, 5*time.Second)
+		defer cancel()
+		(*h)(ctx, user, registered)
+	}
 }
 
 // Addr is the UDP (and TCP) address the engine listens on, once started.
@@ -331,7 +356,10 @@ func (e *Engine) sweep() {
 		case <-e.ctx.Done():
 			return
 		case now := <-t.C:
-			e.reg.expire(now)
+			for _, user := range e.reg.expire(now) {
+				e.log.Info("registration expired", "user", user)
+				e.registrationChanged(user, false)
+			}
 		}
 	}
 }

@@ -263,6 +263,7 @@ func (e *Engine) onRegister(req *sipmsg.Request, tx sipmsg.ServerTransaction) {
 	}
 	ok.AppendHeader(sipmsg.NewHeader("Date", now.UTC().Format(time.RFC1123)))
 	_ = tx.Respond(ok)
+	e.registrationChanged(user, len(r.of(user, now)) > 0)
 }
 
 func (r *registrar) add(reg Registration) {
@@ -320,8 +321,9 @@ func (r *registrar) list(now time.Time) []Registration {
 	return out
 }
 
-// expire drops registrations and failure counts that ran out.
-func (r *registrar) expire(now time.Time) {
+// expire drops registrations and failure counts that ran out. It returns the users
+// whose last registration expired.
+func (r *registrar) expire(now time.Time) (gone []string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for u, m := range r.regs {
@@ -332,6 +334,7 @@ func (r *registrar) expire(now time.Time) {
 		}
 		if len(m) == 0 {
 			delete(r.regs, u)
+			gone = append(gone, u)
 		}
 	}
 	for k, f := range r.fails {
@@ -339,6 +342,7 @@ func (r *registrar) expire(now time.Time) {
 			delete(r.fails, k)
 		}
 	}
+	return gone
 }
 
 // Registered reports the live registrations of user.

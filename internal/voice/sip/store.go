@@ -64,6 +64,22 @@ func (s *Store) Account(ctx context.Context, username string) (Account, error) {
 	return a, nil
 }
 
+// ExtensionOf returns the extension of user userID's enabled account ("" when the user
+// has none; the lowest when several).
+func (s *Store) ExtensionOf(ctx context.Context, userID int64) (string, error) {
+	var ext string
+	err := s.db.Read().QueryRowContext(ctx,
+		`SELECT username FROM sip_accounts WHERE user_id = $1 AND realm = $2 AND NOT disabled ORDER BY username LIMIT 1`,
+		userID, s.realm).Scan(&ext)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("sip: extension of user %d: %w", userID, err)
+	}
+	return ext, nil
+}
+
 // Accounts lists the accounts by extension.
 func (s *Store) Accounts(ctx context.Context) ([]AccountRow, error) {
 	rows, err := s.db.Read().QueryContext(ctx, `

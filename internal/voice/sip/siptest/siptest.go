@@ -6,9 +6,13 @@
 package siptest
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -123,11 +127,14 @@ func (s *Sipp) Logs() string {
 
 // Baresip is a running baresip.
 type Baresip struct {
-	Dir  string // its config folder (the "dump" WAV files of the sndfile module land here)
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	out  bytes.Buffer
-	done chan struct{}
+	Dir      string // its config folder (the "dump" WAV files of the sndfile module land here)
+	ctrl     string // the ctrl_tcp address, when Control is set
+	stop     func()
+	stopOnce sync.Once
+	cmd      *exec.Cmd
+	mu       sync.Mutex
+	out      bytes.Buffer
+	done     chan struct{}
 }
 
 // BaresipConfig says how to run baresip.
@@ -142,6 +149,9 @@ type BaresipConfig struct {
 	Commands []string
 	// Record dumps what it hears and sends to WAV files (sndfile module) in Dir.
 	Record bool
+	// Control loads the ctrl_tcp module, so that the test can run commands during a call
+	// with Command (e.g. send DTMF digits with "sndcode", hang up with "hangup").
+	Control bool
 }
 
 // StartBaresip starts baresip with cfg in a temporary folder. The test's cleanup stops
@@ -171,6 +181,11 @@ func StartBaresip(t testing.TB, cfg BaresipConfig) *Baresip {
 		fmt.Fprintf(&conf, "module\t%s\n", m)
 	}
 	fmt.Fprintf(&conf, "module_app\taccount.so\nmodule_app\tmenu.so\n")
+	ctrl := ""
+	if cfg.Control {
+		ctrl = fmt.Sprintf("127.0.0.1:%d", freeTCPPort(t))
+		fmt.Fprintf(&conf, "module_app\tctrl_tcp.so\nctrl_tcp_listen\t%s\n", ctrl)
+	}
 	if cfg.Record {
 		fmt.Fprintf(&conf, "snd_path\t%s\n", dir)
 	}
@@ -186,7 +201,7 @@ func StartBaresip(t testing.TB, cfg BaresipConfig) *Baresip {
 	for _, c := range cfg.Commands {
 		args = append(args, "-e", c)
 	}
-	b := &Baresip{Dir: dir, done: make(chan struct{})}
+	b := &Baresip{Dir: dir, ctrl: ctrl, done: make(chan struct{})}
 	ctx, cancel := context.WithCancel(context.Background())
 	b.cmd = exec.CommandContext(ctx, bin, args...)
 	b.cmd.Dir = dir
@@ -200,7 +215,7 @@ func StartBaresip(t testing.TB, cfg BaresipConfig) *Baresip {
 		_ = b.cmd.Wait()
 		close(b.done)
 	}()
-	t.Cleanup(func() {
+	b.stop = func() {
 		_ = b.cmd.Process.Signal(os.Interrupt)
 		select {
 		case <-b.done:
@@ -209,11 +224,20 @@ func StartBaresip(t testing.TB, cfg BaresipConfig) *Baresip {
 			<-b.done
 		}
 		cancel()
+	}
+	t.Cleanup(func() {
+		b.Stop()
 		if t.Failed() {
 			t.Logf("baresip output:\n%s", b.Output())
 		}
 	})
 	return b
+}
+
+// Stop stops baresip as a user would (it hangs up and unregisters) and waits for it to
+// exit; the test's cleanup calls it too.
+func (b *Baresip) Stop() {
+	b.stopOnce.Do(b.stop)
 }
 
 // Write collects baresip's output.
@@ -228,6 +252,70 @@ func (b *Baresip) Output() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.out.String()
+}
+
+// Command runs a menu command (without the slash, e.g. "sndcode" with params "2", or
+// "hangup") through the ctrl_tcp module and returns its answer. baresip must have been
+// started with Control.
+func (b *Baresip) Command(command, params string) (string, error) {
+	if b.ctrl == "" {
+		return "", errors.New("siptest: baresip started without Control")
+	}
+	var conn net.Conn
+	var err error
+	for range 100 { // the module listens shortly after start
+		if conn, err = net.DialTimeout("tcp", b.ctrl, time.Second); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		return "", fmt.Errorf("siptest: baresip control: %w", err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	msg, _ := json.Marshal(map[string]string{"command": command, "params": params, "token": "t"})
+	if _, err := fmt.Fprintf(conn, "%d:%s,", len(msg), msg); err != nil {
+		return "", err
+	}
+	r := bufio.NewReader(conn)
+	for { // netstrings: events and, once, the response
+		n, err := r.ReadString(':')
+		if err != nil {
+			return "", fmt.Errorf("siptest: baresip control: %w", err)
+		}
+		size, err := strconv.Atoi(strings.TrimSpace(n[:len(n)-1]))
+		if err != nil {
+			return "", fmt.Errorf("siptest: baresip control: bad netstring %q", n)
+		}
+		body := make([]byte, size+1)
+		if _, err := io.ReadFull(r, body); err != nil {
+			return "", err
+		}
+		var res struct {
+			Response bool   `json:"response"`
+			OK       bool   `json:"ok"`
+			Data     string `json:"data"`
+		}
+		if json.Unmarshal(body[:size], &res) != nil || !res.Response {
+			continue
+		}
+		if !res.OK {
+			return res.Data, fmt.Errorf("siptest: baresip %s %s: %s", command, params, res.Data)
+		}
+		return res.Data, nil
+	}
+}
+
+// freeTCPPort returns a TCP port that was free a moment ago.
+func freeTCPPort(t testing.TB) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // Exited is closed when baresip has exited.
