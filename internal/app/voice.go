@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hotlinecc/hotline/internal/auth"
+	"github.com/hotlinecc/hotline/internal/acd/acdstore"
 	"github.com/hotlinecc/hotline/internal/contact"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/errs"
@@ -45,7 +46,7 @@ func (a *App) buildSwitchboard() {
 		IVR:       &ivrFlows{flows: a.IVR, runner: a.IVRRunner, users: a.Auth, phones: a.SIPStore},
 		Customers: &callers{crm: a.Customers, calls: a.Calls},
 		Tasks:     &callTasks{todos: a.Todos, queues: a},
-		Directory: &phoneBook{phones: a.SIPStore},
+		Directory: &phoneBook{phones: a.SIPStore, queues: a.Queues},
 		Blocklist: a.Blocklist,
 		Prompts:   &shippedPrompts{prompts: a.IVR},
 		Log:       a.Log.With("component", "switchboard"),
@@ -277,8 +278,23 @@ func caller(from string) string {
 	return from
 }
 
-// phoneBook maps agents to their SIP extensions.
-type phoneBook struct{ phones *sip.Store }
+// phoneBook maps agents to their SIP extensions and knows their routing skills.
+type phoneBook struct {
+	phones *sip.Store
+	queues *acdstore.Store
+}
+
+func (p *phoneBook) Skills(ctx context.Context, agentID int64) (map[string]int, error) {
+	list, err := p.queues.Skills(ctx, agentID)
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	skills := make(map[string]int, len(list))
+	for _, sk := range list {
+		skills[sk.Name] = sk.Proficiency
+	}
+	return skills, nil
+}
 
 func (p *phoneBook) Extension(ctx context.Context, agentID int64) (string, error) {
 	return p.phones.ExtensionOf(ctx, agentID)

@@ -65,7 +65,7 @@ func TestVoiceAdapters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	book := &phoneBook{phones: a.SIPStore}
+	book := &phoneBook{phones: a.SIPStore, queues: a.Queues}
 	if ext, err := book.Extension(ctx, agent1.ID); err != nil || ext != "1001" {
 		t.Errorf("agent1's extension %q, %v", ext, err)
 	}
@@ -74,6 +74,9 @@ func TestVoiceAdapters(t *testing.T) {
 	}
 	if id, err := book.AgentByExtension(ctx, "9999"); err != nil || id != 0 {
 		t.Errorf("an unknown extension is agent %d, %v", id, err)
+	}
+	if sk, err := book.Skills(ctx, agent1.ID); err != nil || len(sk) != 1 || sk["thinkpad"] != 3 {
+		t.Errorf("agent1's skills %v, %v; want thinkpad 3", sk, err)
 	}
 
 	cs, _, err := a.Customers.Search(ctx, crm.Filter{Limit: 1})

@@ -152,6 +152,9 @@ type Directory interface {
 	Extension(ctx context.Context, agentID int64) (string, error)
 	// AgentByExtension returns the agent whose phone registers as ext (0 when none).
 	AgentByExtension(ctx context.Context, ext string) (int64, error)
+	// Skills returns an agent's skills and levels (1-5), which routing matches against
+	// the skills a call needs.
+	Skills(ctx context.Context, agentID int64) (map[string]int, error)
 }
 
 // Prompts resolves what the switchboard plays. The IVR's prompt set implements it later;

@@ -234,11 +234,15 @@ func (s *Switchboard) PhoneRegistered(ctx context.Context, ext string) error {
 	if err != nil || agent == 0 {
 		return err
 	}
+	skills, err := s.Directory.Skills(ctx, agent)
+	if err != nil {
+		return err
+	}
 	err = s.do(ctx, func(now time.Time) ([]acd.Action, error) {
 		if st, ok := s.router.Agent(agent); ok && st.State != acd.LoggedOut {
 			return nil, nil
 		}
-		return s.router.AgentLogin(now, agent, nil)
+		return s.router.AgentLogin(now, agent, skills)
 	})
 	return err
 }

@@ -102,6 +102,9 @@ func (t *taskList) Callback(ctx context.Context, c contact.CallbackTask) error {
 type extensions map[int64]string
 
 func (e extensions) Extension(ctx context.Context, agent int64) (string, error) { return e[agent], nil }
+func (e extensions) Skills(ctx context.Context, agent int64) (map[string]int, error) {
+	return nil, nil
+}
 func (e extensions) AgentByExtension(ctx context.Context, ext string) (int64, error) {
 	for a, x := range e {
 		if x == ext {
