@@ -32,6 +32,18 @@ import (
 // media port). Even, so that RTP's RTCP neighbour is odd.
 func FreeUDPPort(t testing.TB) int {
 	t.Helper()
+	return freePort(t, false)
+}
+
+// freeSIPPort is FreeUDPPort whose TCP port is free too: baresip binds its SIP port on
+// TCP as well, whatever sip_transports says.
+func freeSIPPort(t testing.TB) int {
+	t.Helper()
+	return freePort(t, true)
+}
+
+func freePort(t testing.TB, tcpToo bool) int {
+	t.Helper()
 	for range 50 {
 		c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 		if err != nil {
@@ -41,10 +53,19 @@ func FreeUDPPort(t testing.TB) int {
 		c.Close()
 		if p%2 == 0 && p < 65000 {
 			// and the odd one above too (sipp and baresip use it for RTCP)
-			if c2, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p + 1}); err == nil {
-				c2.Close()
-				return p
+			c2, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p + 1})
+			if err != nil {
+				continue
 			}
+			c2.Close()
+			if tcpToo {
+				ln, err := net.ListenTCP("tcp", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p})
+				if err != nil {
+					continue
+				}
+				ln.Close()
+			}
+			return p
 		}
 	}
 	t.Fatal("siptest: no free UDP port")
@@ -160,7 +181,7 @@ func StartBaresip(t testing.TB, cfg BaresipConfig) *Baresip {
 	t.Helper()
 	bin := testenv.LookPath(t, "baresip", "baresip")
 	dir := t.TempDir()
-	port := FreeUDPPort(t)
+	port := freeSIPPort(t)
 	rtp := FreeUDPPort(t)
 	mods := []string{"g711.so", "aufile.so", "aubridge.so"}
 	if cfg.Record {
