@@ -80,7 +80,9 @@ func TestBridgeRecordedInStereo(t *testing.T) {
 	if r.dialed != "4008001234" || r.flow != 7 {
 		t.Errorf("dialed %q flow %d, want the DID's flow 7", r.dialed, r.flow)
 	}
-	if r.info.Duration < 2*time.Second {
+	// 2.5 s of wall clock; a starved test machine may skip some 20 ms ticks, which the
+	// recording shows as a shorter file, not as a gap.
+	if r.info.Duration < 1500*time.Millisecond {
 		t.Errorf("recorded %v", r.info.Duration)
 	}
 	w, err := media.ReadWAV(path)
