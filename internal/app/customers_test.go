@@ -3,7 +3,6 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -186,32 +185,10 @@ func (b *browser) upload(path, name, content string, fields url.Values) (int, st
 func TestCustomerAPI(t *testing.T) {
 	srv, a := testServer(t)
 	ctx := context.Background()
-	token := func(user string) string {
-		_, p, err := a.Auth.Login(ctx, user, demo.Password, "127.0.0.1", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, tok, err := a.Auth.CreateToken(ctx, p, "t", 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return "Bearer " + tok
-	}
+	token := func(user string) string { return bearer(t, a, user) }
 	agent, station := token("agent1"), token("station")
 	call := func(auth, method, path, ctype, body string) (int, map[string]any) {
-		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", auth)
-		if ctype != "" {
-			req.Header.Set("Content-Type", ctype)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out map[string]any
-		json.NewDecoder(resp.Body).Decode(&out)
-		return resp.StatusCode, out
+		return apiCall(t, srv, auth, method, path, ctype, []byte(body))
 	}
 	const js = "application/json"
 	status, c := call(agent, "POST", "/api/v1/customers", js, `{"name":"接口客户","phones":[{"number":"0755-8765432","label":"office"}],"assets":[{"kind":"device","number":"pf1a2b3","warranty_end":"2027/1/2"}]}`)

@@ -2,15 +2,12 @@ package app_test
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hotlinecc/hotline/internal/auth"
-	"github.com/hotlinecc/hotline/internal/demo"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
 )
@@ -73,7 +70,6 @@ func TestMergeKeepsTicketsAndTodos(t *testing.T) {
 // sub-task 2 for after-sales is open).
 func TestComplaintDesk(t *testing.T) {
 	srv, a := testServer(t)
-	ctx := context.Background()
 
 	sup := newBrowser(t, srv)
 	sup.signIn("supervisor")
@@ -113,31 +109,9 @@ func TestComplaintDesk(t *testing.T) {
 		t.Fatalf("non-member replies: %d", resp.StatusCode)
 	}
 
-	token := func(username string) string {
-		_, p, err := a.Auth.Login(ctx, username, demo.Password, "127.0.0.1", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, tok, err := a.Auth.CreateToken(ctx, p, "test", 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return "Bearer " + tok
-	}
+	token := func(username string) string { return bearer(t, a, username) }
 	call := func(auth, method, path, body string) (int, map[string]any) {
-		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", auth)
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out map[string]any
-		json.NewDecoder(resp.Body).Decode(&out)
-		return resp.StatusCode, out
+		return apiCall(t, srv, auth, method, path, "", []byte(body))
 	}
 	supT, agentT, handlerT, senior1T, stationT := token("supervisor"), token("agent1"), token("senior2"), token("senior1"), token("station")
 	for _, c := range []struct {

@@ -3,7 +3,6 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"math"
 	"mime/multipart"
@@ -12,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hotlinecc/hotline/internal/demo"
 	"github.com/hotlinecc/hotline/internal/ivr"
 	"github.com/hotlinecc/hotline/internal/ivr/wav"
 )
@@ -30,32 +28,10 @@ func wavTone(seconds float64, rate int) []byte {
 func TestIVRAPI(t *testing.T) {
 	srv, a := testServer(t)
 	ctx := context.Background()
-	token := func(user string) string {
-		_, p, err := a.Auth.Login(ctx, user, demo.Password, "127.0.0.1", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, tok, err := a.Auth.CreateToken(ctx, p, "ivr test", 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return "Bearer " + tok
-	}
+	token := func(user string) string { return bearer(t, a, user) }
 	admin, agent := token("admin"), token("agent1")
 	call := func(method, path, ctype string, body []byte, auth string) (int, map[string]any) {
-		req, _ := http.NewRequest(method, srv.URL+path, bytes.NewReader(body))
-		req.Header.Set("Authorization", auth)
-		if ctype != "" {
-			req.Header.Set("Content-Type", ctype)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out map[string]any
-		json.NewDecoder(resp.Body).Decode(&out)
-		return resp.StatusCode, out
+		return apiCall(t, srv, auth, method, path, ctype, body)
 	}
 	def, err := a.IVR.DefaultFlow(ctx)
 	if err != nil || def.Language != "zh" || def.Node("menu").Exit("3") != "repair_lookup" {

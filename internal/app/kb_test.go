@@ -2,9 +2,6 @@ package app_test
 
 import (
 	"context"
-	"encoding/json"
-	"io"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -12,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/hotlinecc/hotline/internal/app"
-	"github.com/hotlinecc/hotline/internal/demo"
 	"github.com/hotlinecc/hotline/internal/kb"
 )
 
@@ -220,35 +216,10 @@ func countArticles(t *testing.T, a *app.App) int {
 
 func TestKnowledgeAPI(t *testing.T) {
 	srv, a := testServer(t)
-	ctx := context.Background()
-	token := func(username string) string {
-		_, p, err := a.Auth.Login(ctx, username, demo.Password, "127.0.0.1", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, tok, err := a.Auth.CreateToken(ctx, p, "kb test", 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return "Bearer " + tok
-	}
+	token := func(username string) string { return bearer(t, a, username) }
 	agent, expert, super := token("agent1"), token("expert"), token("supervisor")
 	call := func(method, path, body, auth string) (int, map[string]any) {
-		t.Helper()
-		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", auth)
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		var out map[string]any
-		json.Unmarshal(b, &out)
-		return resp.StatusCode, out
+		return apiCall(t, srv, auth, method, path, "", []byte(body))
 	}
 	items := func(m map[string]any) []any { l, _ := m["items"].([]any); return l }
 	field := func(v any, k string) any { m, _ := v.(map[string]any); return m[k] }

@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,39 +12,15 @@ import (
 
 	"github.com/hotlinecc/hotline/internal/acd"
 	"github.com/hotlinecc/hotline/internal/acd/acdstore"
-	"github.com/hotlinecc/hotline/internal/demo"
 )
 
 func TestQueuesAPI(t *testing.T) {
 	srv, a := testServer(t)
 	ctx := context.Background()
-	token := func(user string) string {
-		_, p, err := a.Auth.Login(ctx, user, demo.Password, "127.0.0.1", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, tok, err := a.Auth.CreateToken(ctx, p, "queue test", 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return "Bearer " + tok
-	}
+	token := func(user string) string { return bearer(t, a, user) }
 	admin, supervisor, agent := token("admin"), token("supervisor"), token("agent1")
 	call := func(method, path, body, auth string) (int, map[string]any) {
-		t.Helper()
-		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", auth)
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out map[string]any
-		json.NewDecoder(resp.Body).Decode(&out)
-		return resp.StatusCode, out
+		return apiCall(t, srv, auth, method, path, "", []byte(body))
 	}
 	agent1, _ := a.Auth.UserByUsername(ctx, "agent1")
 	senior1, _ := a.Auth.UserByUsername(ctx, "senior1")

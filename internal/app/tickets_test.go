@@ -15,7 +15,6 @@ import (
 
 	"github.com/hotlinecc/hotline/internal/app"
 	"github.com/hotlinecc/hotline/internal/auth"
-	"github.com/hotlinecc/hotline/internal/demo"
 	"github.com/hotlinecc/hotline/internal/ticket"
 )
 
@@ -256,32 +255,9 @@ func TestTicketSettingsConsole(t *testing.T) {
 
 func TestTicketAPI(t *testing.T) {
 	srv, a := testServer(t)
-	ctx := context.Background()
-	token := func(username string) string {
-		_, p, err := a.Auth.Login(ctx, username, demo.Password, "127.0.0.1", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, tok, err := a.Auth.CreateToken(ctx, p, "test", 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return "Bearer " + tok
-	}
+	token := func(username string) string { return bearer(t, a, username) }
 	call := func(auth, method, path, body string) (int, map[string]any) {
-		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", auth)
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out map[string]any
-		json.NewDecoder(resp.Body).Decode(&out)
-		return resp.StatusCode, out
+		return apiCall(t, srv, auth, method, path, "", []byte(body))
 	}
 	senior, agent, station := token("senior1"), token("agent1"), token("station")
 	before := countTickets(t, a)

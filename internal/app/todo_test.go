@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -249,19 +248,7 @@ func TestTodoCalendarAPI(t *testing.T) {
 	}
 	admin, agent, station := tokenOf("admin"), tokenOf("agent1"), tokenOf("station")
 	call := func(method, path, body, auth string) (int, map[string]any) {
-		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", auth)
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out map[string]any
-		json.NewDecoder(resp.Body).Decode(&out)
-		return resp.StatusCode, out
+		return apiCall(t, srv, auth, method, path, "", []byte(body))
 	}
 	for _, c := range []struct {
 		name, method, path, body, auth string

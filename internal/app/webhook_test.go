@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hotlinecc/hotline/internal/demo"
 	"github.com/hotlinecc/hotline/internal/events"
 	"github.com/hotlinecc/hotline/internal/jobs"
 	"github.com/hotlinecc/hotline/internal/webhook"
@@ -236,33 +235,10 @@ func TestJobsPage(t *testing.T) {
 
 func TestWebhooksAPI(t *testing.T) {
 	srv, a := testServer(t)
-	ctx := context.Background()
-	token := func(user string) string {
-		_, p, err := a.Auth.Login(ctx, user, demo.Password, "127.0.0.1", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, tok, err := a.Auth.CreateToken(ctx, p, "test", 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return "Bearer " + tok
-	}
+	token := func(user string) string { return bearer(t, a, user) }
 	admin, agent := token("admin"), token("agent1")
 	call := func(method, path, body, auth string) (int, map[string]any) {
-		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", auth)
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out map[string]any
-		json.NewDecoder(resp.Body).Decode(&out)
-		return resp.StatusCode, out
+		return apiCall(t, srv, auth, method, path, "", []byte(body))
 	}
 	for _, c := range []struct {
 		name, method, path, body, auth string
