@@ -37,6 +37,13 @@ func TestBrowserSuite(t *testing.T) {
 	if err := os.MkdirAll(screenshots, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// Last run's pictures go, so a person looks only at this run's.
+	old, _ := filepath.Glob(filepath.Join(screenshots, "*.png"))
+	for _, f := range old {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// Node 20 does not expand globs itself, so the test files are listed here.
 	suites, err := filepath.Glob("*.test.mjs")
 	if err != nil || len(suites) == 0 {

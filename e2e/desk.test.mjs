@@ -201,12 +201,13 @@ describe("service desk in a browser", () => {
       await shot(page, "desk-order-station-zh-CN");
       await signOut(page, "zh-CN");
 
-      // Back at the desk: the ticket's history and the customer's timeline show the station's work.
+      // Back at the desk, the caller rings again: the timeline shows the station's work.
       await signIn(page, "senior1");
-      await page.goto(path);
-      assert.equal(await text(page.getByTestId("ticket-status")), "已上门");
-      assert.ok((await text(page.getByTestId("history"))).includes(STATION_USER), "station in history");
-      await page.getByTestId("ticket-customer-link").click();
+      await keys(page, "g", "c");
+      await page.waitForURL((u) => u.pathname === "/customers");
+      await page.keyboard.press("/");
+      await searchCustomers(page, `010-${landline}`, cu);
+      await page.locator(`#customer-rows a[href="${cu.href}"]`).click();
       await page.waitForURL((u) => u.pathname === cu.href);
       const items = (await timeline(page)).filter((i) => i.detail.includes(number));
       const has = (title, actor, ...details) => items.some((i) => i.title === title && i.actor === actor && details.every((d) => i.detail.includes(d)));
@@ -225,6 +226,14 @@ describe("service desk in a browser", () => {
       const filtered = await timeline(page);
       assert.ok(filtered.length >= 7, `${filtered.length} work-order events`);
       assert.ok(filtered.every((i) => i.category === "ticket"), filtered.map((i) => i.category).join(", "));
+
+      // An entry opens its work order, whose history shows the station's change too.
+      await page.getByTestId("timeline").locator("li", { hasText: "师傅已到现场" }).getByRole("link").click();
+      await page.waitForURL((u) => u.pathname === path);
+      assert.equal(await text(page.getByTestId("ticket-status")), "已上门");
+      assert.ok((await text(page.getByTestId("history"))).includes(STATION_USER), "station in history");
+      await page.getByTestId("ticket-customer-link").click();
+      await page.waitForURL((u) => u.pathname === cu.href);
     } finally {
       await ctx.close();
     }
