@@ -37,6 +37,13 @@ func TestBrowserSuite(t *testing.T) {
 	if err := os.MkdirAll(screenshots, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// Last run's pictures go, so a person looks only at this run's.
+	old, _ := filepath.Glob(filepath.Join(screenshots, "*.png"))
+	for _, f := range old {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// Node 20 does not expand globs itself, so the test files are listed here.
 	suites, err := filepath.Glob("*.test.mjs")
 	if err != nil || len(suites) == 0 {
@@ -70,9 +77,9 @@ func TestBrowserSuite(t *testing.T) {
 	t.Logf("screenshots in %s", screenshots)
 }
 
-// startServer runs `hotline serve --demo` in-process on a random port with a temporary
-// data folder and returns its base URL without the trailing slash. The server stops when
-// the test ends.
+// startServer runs `hotline serve --demo` in-process with a temporary data folder, on
+// random ports for HTTP and SIP (so it never collides with another server on 5060), and
+// returns its base URL without the trailing slash. The server stops when the test ends.
 func startServer(t *testing.T) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -80,7 +87,7 @@ func startServer(t *testing.T) string {
 	done := make(chan error, 1)
 	out := &lineLog{t: t, prefix: "server: "}
 	env := cli.Env{
-		Args:   []string{"hotline", "serve", "--demo", "--data", t.TempDir(), "--http", "127.0.0.1:0"},
+		Args:   []string{"hotline", "serve", "--demo", "--data", t.TempDir(), "--http", "127.0.0.1:0", "--sip", "127.0.0.1:0"},
 		Getenv: func(string) string { return "" }, // the developer's HOTLINE_* settings stay out
 		Stdin:  strings.NewReader(""),
 		Stdout: out,

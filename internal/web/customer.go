@@ -235,7 +235,7 @@ func describeEvent(l *i18n.Locale, e events.Event) (title, detail string) {
 		add(e.Str("summary"))
 	case "ticket":
 		add(strings.TrimSpace(e.Str("number") + " " + e.Str("title")))
-		if st := e.Str("status"); st != "" {
+		if st := ticketStatusName(l.Lang, e); st != "" {
 			add(l.T("timeline.status", st))
 		}
 		for _, k := range []string{"partner", "department", "assignee"} {
@@ -243,6 +243,13 @@ func describeEvent(l *i18n.Locale, e events.Event) (title, detail string) {
 				add(l.T("timeline.to", v))
 			}
 		}
+		add(e.Str("name"))    // an attachment's file name
+		add(e.Str("excerpt")) // a note's text, unless internal
+	case "todo":
+		if k := "todo.kind." + e.Str("kind"); l.Has(k) {
+			add(l.T(k))
+		}
+		add(e.Str("title"))
 	case "lead":
 		add(e.Str("product"))
 		if st := e.Str("status"); st != "" {
@@ -283,6 +290,18 @@ func describeEvent(l *i18n.Locale, e events.Event) (title, detail string) {
 		}
 	}
 	return title, strings.Join(parts, " · ")
+}
+
+// ticketStatusName is a ticket event's status as its type names it in lang, or its code.
+func ticketStatusName(lang string, e events.Event) string {
+	name := e.Str("status_name")
+	if lang == "en" {
+		name = e.Str("status_name_en")
+	}
+	if name == "" {
+		name = e.Str("status")
+	}
+	return name
 }
 
 func jsonInt(v any) int64 {
