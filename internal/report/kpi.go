@@ -48,7 +48,8 @@ type Counts struct {
 	TrunkMinutes   int64 // each call's duration rounded up to whole minutes
 }
 
-func (c *Counts) add(o Counts) {
+// Add adds o to c.
+func (c *Counts) Add(o Counts) {
 	c.Calls += o.Calls
 	c.Offered += o.Offered
 	c.Answered += o.Answered

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hotlinecc/hotline/internal/errs"
@@ -43,6 +44,9 @@ var Groups = []Group{GroupNone, GroupQueue, GroupAgent}
 const (
 	MaxDays         = 366
 	MaxIntervalDays = 31
+	// MaxAgentIntervalDays bounds reports by agent and interval, which have a row per
+	// agent and interval.
+	MaxAgentIntervalDays = 7
 )
 
 func (b Bucket) minutes() int {
@@ -142,6 +146,9 @@ func (q Query) Validate() error {
 	if q.Bucket.minutes() > 0 && days > MaxIntervalDays {
 		return errs.Field("to", fmt.Sprintf("Reports by 15, 30 or 60 minutes cover at most %d days.", MaxIntervalDays)).WithKey("report_too_long_intervals", MaxIntervalDays)
 	}
+	if q.Bucket.minutes() > 0 && q.Group == GroupAgent && days > MaxAgentIntervalDays {
+		return errs.Field("to", fmt.Sprintf("Reports by agent and by 15, 30 or 60 minutes cover at most %d days.", MaxAgentIntervalDays)).WithKey("report_too_long_agents", MaxAgentIntervalDays)
+	}
 	return nil
 }
 
@@ -178,7 +185,7 @@ func (s *Service) Report(ctx context.Context, q Query, lang string) (*Result, er
 	}
 	// The totals per 15-minute interval feed the bucket totals, the heatmap and, when not
 	// grouped, the rows.
-	per, err := s.sums(ctx, q.From, q.To, GroupNone, true)
+	per, err := s.sums(ctx, "report_queue_intervals", "interval_start", q.From, q.To, GroupNone, true)
 	if err != nil {
 		return nil, err
 	}
@@ -188,8 +195,8 @@ func (s *Service) Report(ctx context.Context, q Query, lang string) (*Result, er
 		if byBucket[b] == nil {
 			byBucket[b] = &Counts{}
 		}
-		byBucket[b].add(r.Counts)
-		res.Total.add(r.Counts)
+		byBucket[b].Add(r.Counts)
+		res.Total.Add(r.Counts)
 		lt := r.start.In(s.loc)
 		res.Heatmap[(int(lt.Weekday())+6)%7][lt.Hour()] += r.Offered
 	}
@@ -240,32 +247,24 @@ func (s *Service) groupedRows(ctx context.Context, q Query, res *Result) error {
 		key   string
 	}
 	cells := map[bk]*Counts{}
+	// Buckets shorter than a day add up intervals, longer ones days.
+	table, timeCol := "report_days", "day"
 	if q.Bucket.minutes() > 0 {
-		// Short buckets: one query by interval and key, bucketed here.
-		per, err := s.sums(ctx, q.From, q.To, q.Group, true)
-		if err != nil {
-			return err
+		table, timeCol = "report_queue_intervals", "interval_start"
+		if q.Group == GroupAgent {
+			table = "report_intervals"
 		}
-		for _, r := range per {
-			k := bk{q.Bucket.Start(r.start, s.loc), r.key}
-			if cells[k] == nil {
-				cells[k] = &Counts{}
-			}
-			cells[k].add(r.Counts)
+	}
+	per, err := s.sums(ctx, table, timeCol, q.From, q.To, q.Group, true)
+	if err != nil {
+		return err
+	}
+	for _, r := range per {
+		k := bk{q.Bucket.Start(r.start, s.loc), r.key}
+		if cells[k] == nil {
+			cells[k] = &Counts{}
 		}
-	} else {
-		// Day and longer: one query per bucket, summed by key in the database.
-		for b := q.Bucket.Start(q.From, s.loc); b.Before(q.To); b = q.Bucket.Next(b) {
-			r := s.row(q, b, "", res.Cost)
-			per, err := s.sums(ctx, r.Start, r.End, q.Group, false)
-			if err != nil {
-				return err
-			}
-			for _, r := range per {
-				c := r.Counts
-				cells[bk{b, r.key}] = &c
-			}
-		}
+		cells[k].Add(r.Counts)
 	}
 	keyTotals := map[string]*Counts{}
 	for k, c := range cells {
@@ -275,7 +274,7 @@ func (s *Service) groupedRows(ctx context.Context, q Query, res *Result) error {
 		if keyTotals[k.key] == nil {
 			keyTotals[k.key] = &Counts{}
 		}
-		keyTotals[k.key].add(*c)
+		keyTotals[k.key].Add(*c)
 	}
 	slices.SortFunc(res.Rows, func(a, b Row) int {
 		if c := a.Start.Compare(b.Start); c != 0 {
@@ -318,13 +317,9 @@ type sumRow struct {
 	Counts
 }
 
-const sumCols = `SUM(calls), SUM(offered), SUM(answered), SUM(answered_in_sl), SUM(abandoned), SUM(abandoned_short), SUM(voicemail),
-	SUM(blocked), SUM(repeat_calls), SUM(repeat_answered), SUM(transferred), SUM(wait_answered), SUM(wait_abandoned), SUM(talk_seconds),
-	SUM(wrap_seconds), SUM(trunk_minutes)`
-
-// sums adds up the rollup over [from, to), by interval when byInterval, and by the
-// group's key.
-func (s *Service) sums(ctx context.Context, from, to time.Time, g Group, byInterval bool) ([]sumRow, error) {
+// sums adds up the rows of a rollup table whose time column is timeCol over [from, to),
+// by time when byTime, and by the group's key.
+func (s *Service) sums(ctx context.Context, table, timeCol string, from, to time.Time, g Group, byTime bool) ([]sumRow, error) {
 	keyCol := "''"
 	switch g {
 	case GroupQueue:
@@ -332,16 +327,16 @@ func (s *Service) sums(ctx context.Context, from, to time.Time, g Group, byInter
 	case GroupAgent:
 		keyCol = "agent_id"
 	}
-	startCol, groupBy := "NULL", ""
-	if byInterval {
-		startCol, groupBy = "interval_start", "interval_start"
+	startCol, groupBy := "NULL", []string{}
+	if byTime {
+		startCol, groupBy = timeCol, append(groupBy, timeCol)
 	}
 	if g != GroupNone {
-		groupBy += map[bool]string{true: ", ", false: ""}[groupBy != ""] + keyCol
+		groupBy = append(groupBy, keyCol)
 	}
-	query := `SELECT ` + startCol + `, ` + keyCol + `, ` + sumCols + ` FROM report_intervals WHERE interval_start >= $1 AND interval_start < $2`
-	if groupBy != "" {
-		query += ` GROUP BY ` + groupBy
+	query := `SELECT ` + startCol + `, ` + keyCol + `, ` + sumExprs() + ` FROM ` + table + ` WHERE ` + timeCol + ` >= $1 AND ` + timeCol + ` < $2`
+	if len(groupBy) > 0 {
+		query += ` GROUP BY ` + strings.Join(groupBy, ", ")
 	}
 	rows, err := s.db.Read().QueryContext(ctx, query, utc(from), utc(to))
 	if err != nil {

@@ -308,6 +308,19 @@ func TestRollupIsIdempotentAndIncremental(t *testing.T) {
 		if res.Total.Calls != 7 || res.Total.Answered != 2 || res.Total.TalkSeconds != 260 || !res.RolledTo.Equal(end) {
 			t.Errorf("after the call ended: %+v, rolled to %v", res.Total.Counts, res.RolledTo)
 		}
+		// The center moves to UTC: the days are summed again, and all 9 calls fall on 2 March.
+		u := New(d, time.UTC)
+		u.SetClock(s.now)
+		if _, err := u.Rollup(ctx); err != nil {
+			t.Fatal(err)
+		}
+		q, _ = ParseQuery("2026-03-01", "2026-03-03", "day", "agent", u.now(), time.UTC)
+		if res, err = u.Report(ctx, q, "en"); err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Rows) != 3 || !res.Rows[0].Start.Equal(time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)) || res.Total.Calls != 9 {
+			t.Errorf("days in UTC: %+v", res.Rows)
+		}
 	})
 }
 
@@ -387,6 +400,7 @@ func TestParseQueryRejectsBadInput(t *testing.T) {
 		{"2026-01-01", "2026-03-01", "15m", ""},
 		{"", "", "hour", ""},
 		{"", "", "day", "team"},
+		{"2026-02-01", "2026-02-10", "60m", "agent"},
 	} {
 		if _, err := ParseQuery(tc.from, tc.to, tc.bucket, tc.group, now, loc); err == nil {
 			t.Errorf("%+v accepted", tc)

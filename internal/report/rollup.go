@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hotlinecc/hotline/internal/db"
@@ -96,8 +97,10 @@ func (s *Service) RollupSince(ctx context.Context, since time.Time) (RollupStats
 		return st, err
 	}
 	starts := make([]time.Time, 0, len(touched))
+	days := map[time.Time]bool{}
 	for t := range touched {
 		starts = append(starts, t)
+		days[BucketDay.Start(t, s.loc)] = true
 	}
 	slices.SortFunc(starts, func(a, b time.Time) int { return a.Compare(b) })
 	// Contiguous runs of intervals are re-aggregated together, a day at most at a time.
@@ -112,22 +115,89 @@ func (s *Service) RollupSince(ctx context.Context, since time.Time) (RollupStats
 		st.Intervals += j - i
 		i = j
 	}
-	if st.Calls > 0 {
-		err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-			res, err := tx.ExecContext(ctx, `UPDATE report_state SET rolled_to = $1, updated_at = $2 WHERE id = 1 AND rolled_to < $1`, utc(st.RolledTo), upto)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				_, err = tx.ExecContext(ctx, `INSERT INTO report_state (id, rolled_to, updated_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING`, utc(st.RolledTo), upto)
-			}
-			return err
-		})
-		if err != nil {
-			return st, fmt.Errorf("report: save watermark: %w", err)
+	// The days are per time zone: when it changed, every day is summed again.
+	var zone string
+	if err := s.db.Read().QueryRowContext(ctx, `SELECT zone FROM report_state WHERE id = 1`).Scan(&zone); err != nil && !isNoRows(err) {
+		return st, fmt.Errorf("report: read zone: %w", err)
+	}
+	if zone != s.loc.String() {
+		if _, err := s.db.Write().ExecContext(ctx, `DELETE FROM report_days`); err != nil {
+			return st, fmt.Errorf("report: clear days: %w", err)
+		}
+		if err := s.allDays(ctx, days); err != nil {
+			return st, err
 		}
 	}
+	for day := range days {
+		if err := s.sumDay(ctx, day); err != nil {
+			return st, err
+		}
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE report_state SET rolled_to = CASE WHEN rolled_to < $1 THEN $1 ELSE rolled_to END, zone = $2, updated_at = $3 WHERE id = 1`,
+			utc(st.RolledTo), s.loc.String(), upto)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			_, err = tx.ExecContext(ctx, `INSERT INTO report_state (id, rolled_to, zone, updated_at) VALUES (1, $1, $2, $3)`, utc(st.RolledTo), s.loc.String(), upto)
+		}
+		return err
+	})
+	if err != nil {
+		return st, fmt.Errorf("report: save watermark: %w", err)
+	}
 	return st, nil
+}
+
+// allDays adds every day that has intervals to days.
+func (s *Service) allDays(ctx context.Context, days map[time.Time]bool) error {
+	// MIN and MAX would lose the column's type on SQLite: read the ends by the index.
+	var first, last time.Time
+	for _, end := range []struct {
+		order string
+		dst   *time.Time
+	}{{"ASC", &first}, {"DESC", &last}} {
+		err := s.db.Read().QueryRowContext(ctx, `SELECT interval_start FROM report_queue_intervals ORDER BY interval_start `+end.order+` LIMIT 1`).Scan(end.dst)
+		if isNoRows(err) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("report: interval range: %w", err)
+		}
+	}
+	for d := BucketDay.Start(first, s.loc); !d.After(last); d = d.AddDate(0, 0, 1) {
+		days[d] = true
+	}
+	return nil
+}
+
+// sumCols are the columns of the three rollup tables that hold sums.
+const sumCols = `calls, offered, answered, answered_in_sl, abandoned, abandoned_short, voicemail, blocked, repeat_calls, repeat_answered,
+	transferred, wait_answered, wait_abandoned, talk_seconds, wrap_seconds, trunk_minutes`
+
+// sumExprs returns SUM(column) of each of sumCols.
+func sumExprs() string {
+	var sums []string
+	for _, c := range strings.Split(sumCols, ",") {
+		sums = append(sums, "SUM("+strings.TrimSpace(c)+")")
+	}
+	return strings.Join(sums, ", ")
+}
+
+// sumDay replaces the rows of a local day (starting at day) by the sums of its intervals.
+func (s *Service) sumDay(ctx context.Context, day time.Time) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM report_days WHERE day = $1`, utc(day)); err != nil {
+			return fmt.Errorf("report: clear day: %w", err)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO report_days (day, queue, agent_id, `+sumCols+`) SELECT $1, queue, agent_id, `+sumExprs()+`
+			FROM report_intervals WHERE interval_start >= $2 AND interval_start < $3 GROUP BY queue, agent_id`, utc(day), utc(day), utc(day.AddDate(0, 0, 1)))
+		if err != nil {
+			return fmt.Errorf("report: sum day %s: %w", day.Format(time.DateOnly), err)
+		}
+		return nil
+	})
 }
 
 // queueSetting is what the rollup needs of a queue.
@@ -193,21 +263,44 @@ func (s *Service) aggregate(ctx context.Context, from, to time.Time, queues map[
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("report: read calls %s: %w", from.Format(time.RFC3339), err)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM report_intervals WHERE interval_start >= $1 AND interval_start < $2`, from, to); err != nil {
-			return fmt.Errorf("report: clear intervals: %w", err)
+		for _, table := range []string{"report_intervals", "report_queue_intervals"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE interval_start >= $1 AND interval_start < $2`, from, to); err != nil {
+				return fmt.Errorf("report: clear intervals: %w", err)
+			}
 		}
+		byQueue := map[rollupKey]*Counts{}
 		for k, c := range sums {
-			_, err := tx.ExecContext(ctx, `INSERT INTO report_intervals (interval_start, queue, agent_id, calls, offered, answered, answered_in_sl,
-				abandoned, abandoned_short, voicemail, blocked, repeat_calls, repeat_answered, transferred, wait_answered, wait_abandoned,
-				talk_seconds, wrap_seconds, trunk_minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
-				k.start, k.queue, k.agent, c.Calls, c.Offered, c.Answered, c.AnsweredInSL, c.Abandoned, c.AbandonedShort, c.Voicemail,
-				c.Blocked, c.RepeatCalls, c.RepeatAnswered, c.Transferred, c.WaitAnswered, c.WaitAbandoned, c.TalkSeconds, c.WrapSeconds, c.TrunkMinutes)
-			if err != nil {
-				return fmt.Errorf("report: write interval %s: %w", k.start.Format(time.RFC3339), err)
+			if err := insertSums(ctx, tx, "report_intervals (interval_start, queue, agent_id", []any{k.start, k.queue, k.agent}, c); err != nil {
+				return err
+			}
+			qk := rollupKey{start: k.start, queue: k.queue}
+			if byQueue[qk] == nil {
+				byQueue[qk] = &Counts{}
+			}
+			byQueue[qk].Add(*c)
+		}
+		for k, c := range byQueue {
+			if err := insertSums(ctx, tx, "report_queue_intervals (interval_start, queue", []any{k.start, k.queue}, c); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
+}
+
+// insertSums inserts one row of sums: into names the table and its key columns, which
+// take the values key.
+func insertSums(ctx context.Context, tx *sql.Tx, into string, key []any, c *Counts) error {
+	args := append(key, c.Calls, c.Offered, c.Answered, c.AnsweredInSL, c.Abandoned, c.AbandonedShort, c.Voicemail, c.Blocked,
+		c.RepeatCalls, c.RepeatAnswered, c.Transferred, c.WaitAnswered, c.WaitAbandoned, c.TalkSeconds, c.WrapSeconds, c.TrunkMinutes)
+	ph := make([]string, len(args))
+	for i := range ph {
+		ph[i] = fmt.Sprintf("$%d", i+1)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO `+into+`, `+sumCols+`) VALUES (`+strings.Join(ph, ", ")+`)`, args...); err != nil {
+		return fmt.Errorf("report: write %s: %w", into, err)
+	}
+	return nil
 }
 
 // callFacts are the fields of one call record that the counts depend on.
