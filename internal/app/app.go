@@ -31,6 +31,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/ivr/tts"
 	"github.com/hotlinecc/hotline/internal/jobs"
 	"github.com/hotlinecc/hotline/internal/kb"
+	"github.com/hotlinecc/hotline/internal/report"
 	"github.com/hotlinecc/hotline/internal/sla"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
@@ -66,6 +67,7 @@ type App struct {
 	Webhooks  *webhook.Store
 	SIPStore  *sip.Store  // SIP accounts and trunks
 	SIP       *sip.Engine // the telephony engine; StartSIP starts it
+	Reports   *report.Service
 
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -124,6 +126,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 	}, []string{"route"})
 	a.buildJobs()
+	a.Reports = report.New(d, cfg.Location())
+	// The call statistics are rolled up every minute from the call records that ended.
+	a.Runner.Every("report.rollup", time.Minute, func(ctx context.Context) error {
+		_, err := a.Reports.Rollup(ctx)
+		return err
+	})
 	a.Metrics.MustRegister(a.requests, a.duration, a.jobRuns,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
@@ -161,6 +169,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Blocklist: a.Blocklist,
 		SIP:       a.SIPStore,
 		SIPEngine: a.SIP,
+		Reports:   a.Reports,
 		Location:  cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
 	})
 	if err != nil {
@@ -183,6 +192,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Blocklist:    a.Blocklist,
 		SIP:          a.SIPStore,
 		SIPEngine:    a.SIP,
+		Reports:      a.Reports,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	return a, nil

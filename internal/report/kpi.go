@@ -30,22 +30,22 @@ const DefaultSLSeconds = 30
 
 // Counts are the sums the call KPIs are computed from: the columns of report_intervals.
 type Counts struct {
-	Calls          int64 // ended inbound calls, any outcome
-	Offered        int64 // calls that reached a queue
-	Answered       int64 // offered calls an agent answered
-	AnsweredInSL   int64 // answered within the queue's service-level threshold
-	Abandoned      int64 // offered calls whose caller hung up waiting
-	AbandonedShort int64 // abandoned within ShortAbandon seconds
-	Voicemail      int64 // calls that ended in a voicemail
-	Blocked        int64 // calls refused by the blocklist
-	RepeatCalls    int64 // calls from a caller who had contacted within the repeat window
-	RepeatAnswered int64 // answered calls that were repeat calls
-	Transferred    int64 // calls with a transfer in their queue events
-	WaitAnswered   int64 // seconds answered calls waited in queue
-	WaitAbandoned  int64 // seconds abandoned calls waited before hanging up
-	TalkSeconds    int64 // seconds of conversation of answered calls (hold included)
-	WrapSeconds    int64 // the queues' wrap-up seconds, once per answered call
-	TrunkMinutes   int64 // each call's duration rounded up to whole minutes
+	Calls          int64 `json:"calls"`           // ended inbound calls, any outcome
+	Offered        int64 `json:"offered"`         // calls that reached a queue
+	Answered       int64 `json:"answered"`        // offered calls an agent answered
+	AnsweredInSL   int64 `json:"answered_in_sl"`  // answered within the queue's service-level threshold
+	Abandoned      int64 `json:"abandoned"`       // offered calls whose caller hung up waiting
+	AbandonedShort int64 `json:"abandoned_short"` // abandoned within ShortAbandon seconds
+	Voicemail      int64 `json:"voicemail"`       // calls that ended in a voicemail
+	Blocked        int64 `json:"blocked"`         // calls refused by the blocklist
+	RepeatCalls    int64 `json:"repeat_calls"`    // calls from a caller who had contacted within the repeat window
+	RepeatAnswered int64 `json:"repeat_answered"` // answered calls that were repeat calls
+	Transferred    int64 `json:"transferred"`     // calls with a transfer in their queue events
+	WaitAnswered   int64 `json:"wait_answered"`   // seconds answered calls waited in queue
+	WaitAbandoned  int64 `json:"wait_abandoned"`  // seconds abandoned calls waited before hanging up
+	TalkSeconds    int64 `json:"talk_seconds"`    // seconds of conversation of answered calls (hold included)
+	WrapSeconds    int64 `json:"wrap_seconds"`    // the queues' wrap-up seconds, once per answered call
+	TrunkMinutes   int64 `json:"trunk_minutes"`   // each call's duration rounded up to whole minutes
 }
 
 // Add adds o to c.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hotlinecc/hotline/internal/db"
 	"github.com/hotlinecc/hotline/internal/db/dbtest"
+	"github.com/hotlinecc/hotline/internal/wfm"
 )
 
 func shanghai(t testing.TB) *time.Location {
@@ -416,3 +417,49 @@ func TestParseQueryRejectsBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestStaffing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		seed(t, d)
+		s := newService(t, d)
+		if _, err := s.Rollup(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// Ten calls at 10:00 on each of the four Tuesdays before 3 March.
+		for w := 1; w <= 4; w++ {
+			at := local(t, "2026-03-03 10:00:00").AddDate(0, 0, -7*w).UTC()
+			if _, err := d.Write().ExecContext(ctx, `INSERT INTO report_queue_intervals (interval_start, queue, calls, offered) VALUES ($1, 'support', 10, 10)`, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		target := wfm.Target{ServiceLevel: 0.8, AnswerWithin: 20 * time.Second}
+		st, err := s.Staffing(ctx, StaffingQuery{Day: wfm.Date{Year: 2026, Month: 3, Day: 3}, Interval: time.Hour, Target: target, AHT: 3 * time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Slots) != 24 || st.AHTSource != "given" {
+			t.Fatalf("%d slots, AHT from %s", len(st.Slots), st.AHTSource)
+		}
+		want, err := wfm.Required(10, 3*time.Minute, time.Hour, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ten := st.Slots[10]
+		if !near2(ten.Calls, 10) || ten.Agents != want.Agents || ten.LoggedIn != 0 || !ten.Understaffed {
+			t.Errorf("10:00 %+v, want %d agents", ten, want.Agents)
+		}
+		// Midnight: no forecast, three calls offered, agent 2 answered one.
+		if z := st.Slots[0]; z.Calls != 0 || z.Offered != 3 || z.LoggedIn != 1 || z.Understaffed {
+			t.Errorf("00:00 %+v", z)
+		}
+		if st.Understaff != 1 {
+			t.Errorf("%d understaffed intervals, want 1", st.Understaff)
+		}
+		if _, err := s.Staffing(ctx, StaffingQuery{Day: wfm.Date{Year: 2026, Month: 3, Day: 3}, Interval: 20 * time.Minute, Target: target}); err == nil {
+			t.Error("a 20-minute interval was accepted")
+		}
+	})
+}
+
+func near2(a, b float64) bool { return math.Abs(a-b) < 1e-6 }
