@@ -17,6 +17,7 @@ import (
 // a string or a float64 (shown with Format).
 type Table struct {
 	Name   string // file name stem, e.g. "calls"
+	Text   int    // the leading columns that are text (labels); the rest are numbers
 	Header []string
 	Rows   [][]any
 }
@@ -112,9 +113,9 @@ func (r *Result) groupHeader(lang string) string {
 // RowsTable is the KPIs by bucket (and queue or agent).
 func (r *Result) RowsTable(lang string) Table {
 	cols := CallColumns(r.Query.Group == GroupNone)
-	t := Table{Name: "calls", Header: []string{map[bool]string{true: "Period", false: "时段"}[lang == "en"]}}
+	t := Table{Name: "calls", Text: 1, Header: []string{map[bool]string{true: "Period", false: "时段"}[lang == "en"]}}
 	if r.Query.Group != GroupNone {
-		t.Header = append(t.Header, r.groupHeader(lang))
+		t.Header, t.Text = append(t.Header, r.groupHeader(lang)), 2
 	}
 	for _, d := range cols {
 		t.Header = append(t.Header, d.Header(lang))
@@ -135,7 +136,7 @@ func (r *Result) RowsTable(lang string) Table {
 // KeysTable is the league table: the KPIs per queue or agent over the period.
 func (r *Result) KeysTable(lang string) Table {
 	cols := CallColumns(false)
-	t := Table{Name: "league", Header: []string{r.groupHeader(lang)}}
+	t := Table{Name: "league", Text: 1, Header: []string{r.groupHeader(lang)}}
 	for _, d := range cols {
 		t.Header = append(t.Header, d.Header(lang))
 	}
@@ -151,7 +152,7 @@ func (r *Result) KeysTable(lang string) Table {
 
 // Table is the ticket KPIs by type or channel, with the total last.
 func (t *TicketResult) Table(lang string) Table {
-	out := Table{Name: "tickets", Header: []string{map[bool]string{true: "Type or channel", false: "类型或渠道"}[lang == "en"]}}
+	out := Table{Name: "tickets", Text: 1, Header: []string{map[bool]string{true: "Type or channel", false: "类型或渠道"}[lang == "en"]}}
 	var cols []Def
 	for _, d := range Defs {
 		if d.Ticket {

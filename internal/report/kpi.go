@@ -200,11 +200,11 @@ var Defs = []Def{
 		FormulaZH: "各通电话（结束 − 开始）向上取整到分钟后求和。",
 		Value:     count(func(c Counts) int64 { return c.TrunkMinutes })},
 	{ID: "cost_per_contact", Unit: UnitMoney, NameEN: "Cost per contact", NameZH: "单次联系成本",
-		FormulaEN: "(Seats × hours in the period × seat hour cost + trunk minutes × trunk minute cost) ÷ Answered. Shown for the whole center only: a queue's or agent's share of the seats is not known.",
-		FormulaZH: "（坐席数 × 统计期小时数 × 坐席小时成本 + 中继分钟数 × 中继分钟成本）÷ 接通量。仅对全中心计算：单个队列或坐席分摊的坐席数未知。",
+		FormulaEN: "(Seats × hours in the period × seat hour cost + trunk minutes × trunk minute cost) ÷ Answered. Shown for the whole center only (a queue's or agent's share of the seats is not known), once a cost model is saved.",
+		FormulaZH: "（坐席数 × 统计期小时数 × 坐席小时成本 + 中继分钟数 × 中继分钟成本）÷ 接通量。仅对全中心计算（单个队列或坐席分摊的坐席数未知），且须先保存成本模型。",
 		Value: func(b Basis) (float64, bool) {
-			if b.SeatHours <= 0 {
-				return 0, false
+			if b.SeatHours <= 0 || b.Cost == (CostModel{Currency: b.Cost.Currency}) {
+				return 0, false // a queue or agent, or no cost model saved
 			}
 			cost := b.SeatHours*float64(b.Cost.Seats)*b.Cost.SeatHourCost + float64(b.TrunkMinutes)*b.Cost.TrunkMinuteCost
 			return ratio(cost, float64(b.Answered))

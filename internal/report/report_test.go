@@ -239,6 +239,9 @@ func TestBucketsAndGroups(t *testing.T) {
 		if _, ok := res.Keys[0].Value("cost_per_contact"); ok {
 			t.Error("a queue's cost per contact is not defined")
 		}
+		if _, ok := res.Total.Value("cost_per_contact"); ok {
+			t.Error("cost per contact without a cost model is not defined")
+		}
 		if res := report("60m", ""); len(res.Rows) != 48 {
 			t.Errorf("60m over two days: %d rows, want 48 (empty hours too)", len(res.Rows))
 		}

@@ -10,8 +10,8 @@
     return {
       tooltip: { trigger: "axis" },
       toolbox: toolbox(d.names),
-      legend: { data: [d.names.offered, d.names.answered, d.names.abandoned, d.names.service_level] },
-      grid: { left: 50, right: 50, bottom: 60 },
+      legend: { top: 0, data: [d.names.offered, d.names.answered, d.names.abandoned, d.names.service_level] },
+      grid: { left: 50, right: 50, top: 40, bottom: d.labels.length > 48 ? 80 : 40 },
       xAxis: { type: "category", data: d.labels },
       yAxis: [{ type: "value", minInterval: 1 }, { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } }],
       dataZoom: d.labels.length > 48 ? [{ type: "slider" }] : [],
@@ -31,10 +31,10 @@
     return {
       tooltip: { position: "top" },
       toolbox: toolbox(d.names),
-      grid: { left: 60, right: 20, bottom: 70 },
+      grid: { left: 60, right: 90, bottom: 40 },
       xAxis: { type: "category", data: hours, splitArea: { show: true } },
       yAxis: { type: "category", data: d.weekdays, inverse: true, splitArea: { show: true } },
-      visualMap: { min: 0, max: max, calculable: true, orient: "horizontal", left: "center", bottom: 0 },
+      visualMap: { min: 0, max: max, calculable: true, orient: "vertical", right: 0, top: "middle" },
       series: [{ name: d.names.offered, type: "heatmap", data: d.heat, label: { show: false } }]
     };
   }
