@@ -47,15 +47,15 @@ const NAV = [
   ["/announcements", "nav.announcements", "kb.read"],
   ["/queues", "nav.queues", "wallboard.read"],
   ["/calls", "nav.calls", "calls.read"],
+  ["/reports", "nav.reports", "reports.read"],
   ["/settings", "nav.settings", "settings.manage"],
-  ["/audit", "nav.audit", "audit.read"],
   ["/profile", "nav.profile", "console"],
 ];
 const NAV_LABEL = Object.fromEntries(NAV.map(([href, key]) => [href, key]));
 // Pages swept for every role: the sections plus a few settings pages.
 const PAGES = {
   ...Object.fromEntries(NAV.map(([href, , perm]) => [href, perm])),
-  "/users": "users.manage", "/users/new": "users.manage", "/roles": "users.manage",
+  "/users": "users.manage", "/users/new": "users.manage", "/roles": "users.manage", "/audit": "audit.read",
   "/settings/ticket-types": "settings.manage", "/settings/ivr": "settings.manage",
 };
 const SECTIONS = Object.keys(PAGES);

@@ -12,4 +12,5 @@ dest=internal/web/static/vendor
 mkdir -p "$dest"
 cp tools/assets/node_modules/htmx.org/dist/htmx.min.js "$dest/htmx.min.js"
 cp tools/assets/node_modules/htmx-ext-sse/dist/sse.min.js "$dest/sse.min.js"
-echo "assets.sh: updated $dest (htmx.min.js, sse.min.js)"
+cp tools/assets/node_modules/echarts/dist/echarts.min.js "$dest/echarts.min.js"
+echo "assets.sh: updated $dest (htmx.min.js, sse.min.js, echarts.min.js)"

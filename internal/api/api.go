@@ -18,6 +18,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/httpx"
 	"github.com/hotlinecc/hotline/internal/ivr"
 	"github.com/hotlinecc/hotline/internal/kb"
+	"github.com/hotlinecc/hotline/internal/report"
 	"github.com/hotlinecc/hotline/internal/sla"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
@@ -43,6 +44,7 @@ type Deps struct {
 	MaxBodyBytes int64
 	SIP          *sip.Store  // SIP accounts and trunks
 	SIPEngine    *sip.Engine // live registrations (may be nil)
+	Reports      *report.Service
 }
 
 // API serves /api/v1.

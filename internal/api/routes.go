@@ -118,6 +118,8 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/calls/{id}", auth.Need(auth.PermCallsRead), a.serve(a.getCall)},
 		{"GET", "/api/v1/calls/{id}/queue-events", auth.Need(auth.PermCallsRead), a.serve(a.callQueueEvents)},
 		{"GET", "/api/v1/calls/{id}/recording", auth.Need(auth.PermCallsRead), a.callRecording},
+		{"GET", "/api/v1/reports/kpis", auth.Need(auth.PermReportsRead), a.serve(a.reportKPIs)},
+		{"GET", "/api/v1/reports/definitions", auth.Need(auth.PermReportsRead), a.serve(a.reportDefinitions)},
 		{"GET", "/api/v1/blocklist", auth.Need(auth.PermSettingsManage), a.serve(a.listBlocklist)},
 		{"POST", "/api/v1/blocklist", auth.Need(auth.PermSettingsManage), a.serve(a.addBlock)},
 		{"DELETE", "/api/v1/blocklist/{id}", auth.Need(auth.PermSettingsManage), a.serve(a.removeBlock)},

@@ -31,6 +31,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/ivr/tts"
 	"github.com/hotlinecc/hotline/internal/jobs"
 	"github.com/hotlinecc/hotline/internal/kb"
+	"github.com/hotlinecc/hotline/internal/report"
 	"github.com/hotlinecc/hotline/internal/sla"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
@@ -69,6 +70,7 @@ type App struct {
 	// Switchboard takes the engine's calls through IVR, queues and agents (voice.go).
 	Switchboard *contact.Switchboard
 	stopVoice   func() // stops the switchboard and its queue reloads (set by StartSIP)
+	Reports     *report.Service
 
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -130,6 +132,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 	}, []string{"route"})
 	a.buildJobs()
 	a.wireDesk()
+	a.Reports = report.New(d, cfg.Location())
+	// The call statistics are rolled up every minute from the call records that ended.
+	a.Runner.Every("report.rollup", time.Minute, func(ctx context.Context) error {
+		_, err := a.Reports.Rollup(ctx)
+		return err
+	})
 	a.Metrics.MustRegister(a.requests, a.duration, a.jobRuns,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
@@ -168,6 +176,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Blocklist: a.Blocklist,
 		SIP:       a.SIPStore,
 		SIPEngine: a.SIP,
+		Reports:   a.Reports,
 		Location:  cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
 	})
 	if err != nil {
@@ -190,6 +199,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Blocklist:    a.Blocklist,
 		SIP:          a.SIPStore,
 		SIPEngine:    a.SIP,
+		Reports:      a.Reports,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	return a, nil

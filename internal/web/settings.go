@@ -17,6 +17,7 @@ var settingsGroups = []struct {
 		{"nav.users", "/users", auth.PermUsersManage},
 		{"nav.partners", "/partners", auth.PermUsersManage},
 		{"nav.roles", "/roles", auth.PermUsersManage},
+		{"nav.audit", "/audit", auth.PermAuditRead},
 	}},
 	{"settings.group.desk", []settingsItem{
 		{"nav.ticket_types", "/settings/ticket-types", auth.PermSettingsManage},

@@ -26,6 +26,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/ivr"
 	"github.com/hotlinecc/hotline/internal/jobs"
 	"github.com/hotlinecc/hotline/internal/kb"
+	"github.com/hotlinecc/hotline/internal/report"
 	"github.com/hotlinecc/hotline/internal/sla"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
@@ -62,6 +63,7 @@ type Deps struct {
 	Version       string
 	SIP           *sip.Store  // SIP accounts and trunks
 	SIPEngine     *sip.Engine // live registrations (may be nil)
+	Reports       *report.Service
 }
 
 // Console serves the web console.
@@ -169,8 +171,8 @@ var nav = []struct {
 	{NavItem{Key: "nav.announcements", Href: "/announcements", Shortcut: "b"}, auth.PermKBRead},
 	{NavItem{Key: "nav.queues", Href: "/queues", Shortcut: "q"}, auth.PermWallboard},
 	{NavItem{Key: "nav.calls", Href: "/calls", Shortcut: "r"}, auth.PermCallsRead},
-	{NavItem{Key: "nav.settings", Href: "/settings", Shortcut: "s", Also: []string{"/users", "/partners", "/roles"}}, auth.PermSettingsManage},
-	{NavItem{Key: "nav.audit", Href: "/audit", Shortcut: "a"}, auth.PermAuditRead},
+	{NavItem{Key: "nav.reports", Href: "/reports", Shortcut: "m"}, auth.PermReportsRead},
+	{NavItem{Key: "nav.settings", Href: "/settings", Shortcut: "s", Also: []string{"/users", "/partners", "/roles", "/audit"}}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.profile", Href: "/profile", Shortcut: "p"}, auth.PermConsole},
 }
 
