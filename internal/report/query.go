@@ -201,7 +201,7 @@ func (s *Service) Report(ctx context.Context, q Query, lang string) (*Result, er
 		res.Heatmap[(int(lt.Weekday())+6)%7][lt.Hour()] += r.Offered
 	}
 	for b := q.Bucket.Start(q.From, s.loc); b.Before(q.To); b = q.Bucket.Next(b) {
-		row := s.row(q, b, "", res.Cost)
+		row := s.row(q, b, "", true, res.Cost)
 		if c := byBucket[b]; c != nil {
 			row.Counts = *c
 		}
@@ -224,8 +224,9 @@ func (s *Service) Report(ctx context.Context, q Query, lang string) (*Result, er
 }
 
 // row returns an empty row for the bucket starting at b, clipped to q's period; seat
-// hours count only for rows that are the whole center.
-func (s *Service) row(q Query, b time.Time, key string, cost CostModel) Row {
+// hours count only for rows that are the whole center (not for a queue or agent, not
+// even the row of calls that reached no queue, whose key is "" too).
+func (s *Service) row(q Query, b time.Time, key string, center bool, cost CostModel) Row {
 	r := Row{Start: b, End: q.Bucket.Next(b), Key: key}
 	if r.Start.Before(q.From) {
 		r.Start = q.From
@@ -234,7 +235,7 @@ func (s *Service) row(q Query, b time.Time, key string, cost CostModel) Row {
 		r.End = q.To
 	}
 	r.Cost = cost
-	if key == "" {
+	if center {
 		r.SeatHours = r.End.Sub(r.Start).Hours()
 	}
 	return r
@@ -268,7 +269,7 @@ func (s *Service) groupedRows(ctx context.Context, q Query, res *Result) error {
 	}
 	keyTotals := map[string]*Counts{}
 	for k, c := range cells {
-		row := s.row(q, k.start, k.key, res.Cost)
+		row := s.row(q, k.start, k.key, false, res.Cost)
 		row.Counts = *c
 		res.Rows = append(res.Rows, row)
 		if keyTotals[k.key] == nil {

@@ -68,38 +68,47 @@ func (s *Service) Rollup(ctx context.Context) (RollupStats, error) {
 
 // RollupSince re-aggregates every interval in which a call started that ended after
 // since (all ended calls for a zero since) and sets the watermark to the last end seen.
+// The work is set-based: one query finds the touched intervals, and each run of them
+// (a day at most) is re-aggregated by one INSERT ... SELECT ... GROUP BY inside the
+// database, so a first rollup of millions of calls moves no call record through Go.
 func (s *Service) RollupSince(ctx context.Context, since time.Time) (RollupStats, error) {
 	upto := utc(s.now())
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT started_at, ended_at FROM calls WHERE ended_at > $1 AND ended_at <= $2`, utc(since), upto)
-	if err != nil {
-		return RollupStats{}, fmt.Errorf("report: calls ended since %s: %w", since.Format(time.RFC3339), err)
-	}
-	touched := map[time.Time]bool{}
 	st := RollupStats{RolledTo: since}
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+s.bucketExpr("started_at")+`, COUNT(*) FROM calls WHERE ended_at > $1 AND ended_at <= $2 GROUP BY 1`, utc(since), upto)
+	if err != nil {
+		return st, fmt.Errorf("report: calls ended since %s: %w", since.Format(time.RFC3339), err)
+	}
+	var starts []time.Time
 	for rows.Next() {
-		var started, ended time.Time
-		if err := rows.Scan(&started, &ended); err != nil {
+		var b any
+		var n int
+		if err := rows.Scan(&b, &n); err != nil {
 			rows.Close()
-			return st, fmt.Errorf("report: scan call: %w", err)
+			return st, fmt.Errorf("report: scan interval: %w", err)
 		}
-		touched[started.UTC().Truncate(Interval)] = true
-		if ended.After(st.RolledTo) {
-			st.RolledTo = ended.UTC()
+		t, err := scanTime(b)
+		if err != nil {
+			rows.Close()
+			return st, err
 		}
-		st.Calls++
+		starts = append(starts, t)
+		st.Calls += n
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return st, fmt.Errorf("report: calls ended since %s: %w", since.Format(time.RFC3339), err)
 	}
-	queues, err := s.queueSettings(ctx)
-	if err != nil {
-		return st, err
+	if st.Calls > 0 {
+		// MAX would lose the column's type on SQLite: read the last end by the index.
+		var last time.Time
+		err := s.db.Read().QueryRowContext(ctx, `SELECT ended_at FROM calls WHERE ended_at > $1 AND ended_at <= $2 ORDER BY ended_at DESC LIMIT 1`, utc(since), upto).Scan(&last)
+		if err != nil {
+			return st, fmt.Errorf("report: last call end: %w", err)
+		}
+		st.RolledTo = last.UTC()
 	}
-	starts := make([]time.Time, 0, len(touched))
 	days := map[time.Time]bool{}
-	for t := range touched {
-		starts = append(starts, t)
+	for _, t := range starts {
 		days[BucketDay.Start(t, s.loc)] = true
 	}
 	slices.SortFunc(starts, func(a, b time.Time) int { return a.Compare(b) })
@@ -109,7 +118,7 @@ func (s *Service) RollupSince(ctx context.Context, since time.Time) (RollupStats
 		for j < len(starts) && j-i < maxRange && starts[j].Equal(starts[j-1].Add(Interval)) {
 			j++
 		}
-		if err := s.aggregate(ctx, starts[i], starts[j-1].Add(Interval), queues); err != nil {
+		if err := s.aggregate(ctx, starts[i], starts[j-1].Add(Interval)); err != nil {
 			return st, err
 		}
 		st.Intervals += j - i
@@ -148,6 +157,51 @@ func (s *Service) RollupSince(ctx context.Context, since time.Time) (RollupStats
 		return st, fmt.Errorf("report: save watermark: %w", err)
 	}
 	return st, nil
+}
+
+// sqliteTime is how timestamps are stored on SQLite (modernc, _time_format=sqlite).
+const sqliteTime = "2006-01-02 15:04:05.999999999-07:00"
+
+// scanTime reads a computed timestamp: a time on PostgreSQL, text on SQLite.
+func scanTime(v any) (time.Time, error) {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC(), nil
+	case string:
+		p, err := time.Parse(sqliteTime, t)
+		if err != nil {
+			return p, fmt.Errorf("report: interval %q: %w", t, err)
+		}
+		return p.UTC(), nil
+	case []byte:
+		return scanTime(string(t))
+	}
+	return time.Time{}, fmt.Errorf("report: interval of type %T", v)
+}
+
+// bucketExpr is the SQL of the start of the 15-minute interval (UTC) holding the
+// timestamp column col, in the form the engine stores timestamps in.
+func (s *Service) bucketExpr(col string) string {
+	if s.db.Dialect == db.Postgres {
+		return `date_bin('15 minutes', ` + col + `, TIMESTAMPTZ '2000-01-01 00:00:00+00')`
+	}
+	return `strftime('%Y-%m-%d %H:', ` + col + `) || CASE CAST(strftime('%M', ` + col + `) AS INTEGER) / 15 WHEN 0 THEN '00' WHEN 1 THEN '15' WHEN 2 THEN '30' ELSE '45' END || ':00+00:00'`
+}
+
+// trunkMinutesExpr is the SQL of a call's duration (ended_at − started_at of table
+// alias c) rounded up to whole minutes, exact to the microsecond, 0 when negative.
+func (s *Service) trunkMinutesExpr() string {
+	if s.db.Dialect == db.Postgres {
+		return `CASE WHEN c.ended_at <= c.started_at THEN 0 ELSE CAST(CEIL(EXTRACT(EPOCH FROM (c.ended_at - c.started_at)) / 60) AS BIGINT) END`
+	}
+	// Microseconds since the epoch: whole seconds by strftime, and the fraction read from
+	// the text (between the seconds and the 6-character offset), padded to 6 digits.
+	us := func(col string) string {
+		return `(CAST(strftime('%s', ` + col + `) AS INTEGER) * 1000000 + CASE WHEN substr(` + col + `, 20, 1) = '.' THEN CAST(substr(substr(` + col +
+			`, 21, length(` + col + `) - 26) || '000000', 1, 6) AS INTEGER) ELSE 0 END)`
+	}
+	d := `(` + us("c.ended_at") + ` - ` + us("c.started_at") + `)`
+	return `CASE WHEN ` + d + ` <= 0 THEN 0 ELSE (` + d + ` + 59999999) / 60000000 END`
 }
 
 // allDays adds every day that has intervals to days.
@@ -200,163 +254,61 @@ func (s *Service) sumDay(ctx context.Context, day time.Time) error {
 	})
 }
 
-// queueSetting is what the rollup needs of a queue.
-type queueSetting struct{ sl, wrap int64 }
-
-func (s *Service) queueSettings(ctx context.Context) (map[string]queueSetting, error) {
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT code, sl_seconds, wrap_up_seconds FROM queues`)
-	if err != nil {
-		return nil, fmt.Errorf("report: queue settings: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]queueSetting{}
-	for rows.Next() {
-		var code string
-		var q queueSetting
-		if err := rows.Scan(&code, &q.sl, &q.wrap); err != nil {
-			return nil, err
-		}
-		out[code] = q
-	}
-	return out, rows.Err()
-}
-
-type rollupKey struct {
-	start time.Time
-	queue string
-	agent int64
-}
-
 // aggregate replaces the rows of the intervals in [from, to) by the sums of the ended
-// inbound calls that started in them, in one transaction.
-func (s *Service) aggregate(ctx context.Context, from, to time.Time, queues map[string]queueSetting) error {
+// inbound calls that started in them, in one transaction and two set-based statements:
+// per interval, queue and agent from the calls, then per interval and queue from those.
+// The rules are those of the definitions (Defs): a call counts in the interval it
+// started in; offered when it has a queued time; answered in service level when its
+// wait is at most its queue's sl_seconds (DefaultSLSeconds for no or an unknown queue);
+// wrap-up is the queue's wrap_up_seconds per answered call.
+func (s *Service) aggregate(ctx context.Context, from, to time.Time) error {
+	from, to = utc(from), utc(to)
+	const (
+		queued   = `c.queued_at IS NOT NULL`
+		answered = `c.queued_at IS NOT NULL AND c.answered_at IS NOT NULL`
+		abandon  = `c.queued_at IS NOT NULL AND c.answered_at IS NULL AND c.status = 'abandoned'`
+	)
+	sl := fmt.Sprintf(`CASE WHEN c.queue = '' OR q.sl_seconds IS NULL OR q.sl_seconds <= 0 THEN %d ELSE q.sl_seconds END`, DefaultSLSeconds)
+	sums := []string{
+		`COUNT(*)`,
+		`SUM(CASE WHEN ` + queued + ` THEN 1 ELSE 0 END)`,
+		`SUM(CASE WHEN ` + answered + ` THEN 1 ELSE 0 END)`,
+		`SUM(CASE WHEN ` + answered + ` AND c.wait_seconds <= ` + sl + ` THEN 1 ELSE 0 END)`,
+		`SUM(CASE WHEN ` + abandon + ` THEN 1 ELSE 0 END)`,
+		`SUM(CASE WHEN ` + abandon + ` AND c.wait_seconds < ` + fmt.Sprint(ShortAbandon) + ` THEN 1 ELSE 0 END)`,
+		`SUM(CASE WHEN c.status = 'voicemail' THEN 1 ELSE 0 END)`,
+		`SUM(CASE WHEN c.status = 'blocked' THEN 1 ELSE 0 END)`,
+		`SUM(CASE WHEN c.repeat_caller THEN 1 ELSE 0 END)`,
+		`SUM(CASE WHEN ` + answered + ` AND c.repeat_caller THEN 1 ELSE 0 END)`,
+		`SUM(CASE WHEN EXISTS (SELECT 1 FROM call_queue_events e WHERE e.call_id = c.id AND e.kind = 'transferred') THEN 1 ELSE 0 END)`,
+		`SUM(CASE WHEN ` + answered + ` THEN c.wait_seconds ELSE 0 END)`,
+		`SUM(CASE WHEN ` + abandon + ` THEN c.wait_seconds ELSE 0 END)`,
+		`SUM(CASE WHEN ` + answered + ` THEN c.talk_seconds ELSE 0 END)`,
+		`SUM(CASE WHEN ` + answered + ` THEN COALESCE(q.wrap_up_seconds, 0) ELSE 0 END)`,
+		`SUM(` + s.trunkMinutesExpr() + `)`,
+	}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT c.started_at, c.ended_at, c.queue, COALESCE(c.agent_id, 0), c.status, c.queued_at, c.answered_at,
-			c.wait_seconds, c.talk_seconds, c.repeat_caller,
-			CASE WHEN EXISTS (SELECT 1 FROM call_queue_events e WHERE e.call_id = c.id AND e.kind = 'transferred') THEN 1 ELSE 0 END
-			FROM calls c WHERE c.started_at >= $1 AND c.started_at < $2 AND c.ended_at IS NOT NULL AND c.direction = 'inbound'`, from, to)
-		if err != nil {
-			return fmt.Errorf("report: read calls %s: %w", from.Format(time.RFC3339), err)
-		}
-		sums := map[rollupKey]*Counts{}
-		for rows.Next() {
-			var k rollupKey
-			var started, ended time.Time
-			var status string
-			var queued, answered sql.NullTime
-			var wait, talk, transferred int64
-			var repeat bool
-			if err := rows.Scan(&started, &ended, &k.queue, &k.agent, &status, &queued, &answered, &wait, &talk, &repeat, &transferred); err != nil {
-				rows.Close()
-				return fmt.Errorf("report: scan call: %w", err)
-			}
-			k.start = started.UTC().Truncate(Interval)
-			c := sums[k]
-			if c == nil {
-				c = &Counts{}
-				sums[k] = c
-			}
-			countCall(c, callFacts{status: status, queued: queued.Valid, answered: answered.Valid, wait: wait, talk: talk,
-				repeat: repeat, transferred: transferred > 0, duration: ended.Sub(started)}, queues[k.queue], k.queue)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("report: read calls %s: %w", from.Format(time.RFC3339), err)
-		}
 		for _, table := range []string{"report_intervals", "report_queue_intervals"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE interval_start >= $1 AND interval_start < $2`, from, to); err != nil {
 				return fmt.Errorf("report: clear intervals: %w", err)
 			}
 		}
-		byQueue := map[rollupKey]*Counts{}
-		for k, c := range sums {
-			if err := insertSums(ctx, tx, "report_intervals (interval_start, queue, agent_id", []any{k.start, k.queue, k.agent}, c); err != nil {
-				return err
-			}
-			qk := rollupKey{start: k.start, queue: k.queue}
-			if byQueue[qk] == nil {
-				byQueue[qk] = &Counts{}
-			}
-			byQueue[qk].Add(*c)
+		_, err := tx.ExecContext(ctx, `INSERT INTO report_intervals (interval_start, queue, agent_id, `+sumCols+`)
+			SELECT `+s.bucketExpr("c.started_at")+`, c.queue, COALESCE(c.agent_id, 0), `+strings.Join(sums, ", ")+`
+			FROM calls c LEFT JOIN queues q ON q.code = c.queue
+			WHERE c.started_at >= $1 AND c.started_at < $2 AND c.ended_at IS NOT NULL AND c.direction = 'inbound'
+			GROUP BY 1, 2, 3`, from, to)
+		if err != nil {
+			return fmt.Errorf("report: aggregate calls %s: %w", from.Format(time.RFC3339), err)
 		}
-		for k, c := range byQueue {
-			if err := insertSums(ctx, tx, "report_queue_intervals (interval_start, queue", []any{k.start, k.queue}, c); err != nil {
-				return err
-			}
+		_, err = tx.ExecContext(ctx, `INSERT INTO report_queue_intervals (interval_start, queue, `+sumCols+`)
+			SELECT interval_start, queue, `+sumExprs()+` FROM report_intervals
+			WHERE interval_start >= $1 AND interval_start < $2 GROUP BY interval_start, queue`, from, to)
+		if err != nil {
+			return fmt.Errorf("report: aggregate queues %s: %w", from.Format(time.RFC3339), err)
 		}
 		return nil
 	})
-}
-
-// insertSums inserts one row of sums: into names the table and its key columns, which
-// take the values key.
-func insertSums(ctx context.Context, tx *sql.Tx, into string, key []any, c *Counts) error {
-	args := append(key, c.Calls, c.Offered, c.Answered, c.AnsweredInSL, c.Abandoned, c.AbandonedShort, c.Voicemail, c.Blocked,
-		c.RepeatCalls, c.RepeatAnswered, c.Transferred, c.WaitAnswered, c.WaitAbandoned, c.TalkSeconds, c.WrapSeconds, c.TrunkMinutes)
-	ph := make([]string, len(args))
-	for i := range ph {
-		ph[i] = fmt.Sprintf("$%d", i+1)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO `+into+`, `+sumCols+`) VALUES (`+strings.Join(ph, ", ")+`)`, args...); err != nil {
-		return fmt.Errorf("report: write %s: %w", into, err)
-	}
-	return nil
-}
-
-// callFacts are the fields of one call record that the counts depend on.
-type callFacts struct {
-	status           string
-	queued, answered bool
-	wait, talk       int64
-	repeat           bool
-	transferred      bool
-	duration         time.Duration
-}
-
-// countCall adds one ended call to c. q is its queue's settings (zero when the queue is
-// unknown: the default threshold and no wrap-up).
-func countCall(c *Counts, f callFacts, q queueSetting, queue string) {
-	sl := q.sl
-	if queue == "" || sl <= 0 {
-		sl = DefaultSLSeconds
-	}
-	c.Calls++
-	c.TrunkMinutes += int64((max(f.duration, 0) + time.Minute - 1) / time.Minute)
-	if f.repeat {
-		c.RepeatCalls++
-	}
-	if f.transferred {
-		c.Transferred++
-	}
-	switch f.status {
-	case "blocked":
-		c.Blocked++
-	case "voicemail":
-		c.Voicemail++
-	}
-	if !f.queued {
-		return
-	}
-	c.Offered++
-	switch {
-	case f.answered:
-		c.Answered++
-		c.WaitAnswered += f.wait
-		c.TalkSeconds += f.talk
-		c.WrapSeconds += q.wrap
-		if f.wait <= sl {
-			c.AnsweredInSL++
-		}
-		if f.repeat {
-			c.RepeatAnswered++
-		}
-	case f.status == "abandoned":
-		c.Abandoned++
-		c.WaitAbandoned += f.wait
-		if f.wait < ShortAbandon {
-			c.AbandonedShort++
-		}
-	}
 }
 
 func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
