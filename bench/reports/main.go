@@ -1,11 +1,14 @@
-// Command reports measures the month report over many call records: it generates the
-// rollup of a month of calls (10,000,000 by default) into the 15-minute tables of a
-// SQLite database, lets report.Service.Rollup sum the days, and times report.Service.Report for a
-// month by day, by hour, by queue and by agent. The database is kept under the user's
-// cache folder and reused while it holds the wanted number of calls.
+// Command reports measures the month report over many raw call records: it generates a
+// month of call records (10,000,000 by default) into the calls table of a SQLite
+// database, inside SQLite (one INSERT ... SELECT over a recursive CTE per 15-minute
+// interval), runs the full report.Service.Rollup over them from nothing (timed), then an
+// incremental rollup, and times report.Service.Report for a month by day, by hour, by
+// queue and by agent. The database is kept under the user's cache folder and reused
+// while it holds the wanted number of calls.
 //
 //	go run ./bench/reports                           # 10,000,000 calls, 5 runs per report
-//	go run ./bench/reports -n 100000 -db /tmp/r.db   # a quick look
+//	go run ./bench/reports -n 300000 -db /tmp/r.db   # a quick look
+//	go run ./bench/reports -rollup=false             # reports only, on the stored rollup
 package main
 
 import (
@@ -14,7 +17,6 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -38,9 +40,16 @@ func run() error {
 	cache, _ := os.UserCacheDir()
 	n := flag.Int("n", 10_000_000, "call records to generate (one month)")
 	agents := flag.Int("agents", 800, "agents")
-	path := flag.String("db", filepath.Join(cache, "hotline-bench", "reports.db"), "SQLite database file (reused)")
+	path := flag.String("db", "", "SQLite database file (reused; default ~/.cache/hotline-bench/calls-N.db)")
 	runs := flag.Int("runs", 5, "runs of each report")
+	rollup := flag.Bool("rollup", true, "run the full rollup from nothing (else keep the stored rollup)")
 	flag.Parse()
+	if *path == "" {
+		*path = filepath.Join(cache, "hotline-bench", fmt.Sprintf("calls-%d.db", *n))
+	}
+	if err := os.MkdirAll(filepath.Dir(*path), 0o755); err != nil {
+		return err
+	}
 	ctx := context.Background()
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
@@ -57,8 +66,12 @@ func run() error {
 	if _, err := d.Migrate(ctx); err != nil {
 		return err
 	}
+	// A larger page cache for the writer: the indexes of 10 million rows.
+	if _, err := d.Write().ExecContext(ctx, `PRAGMA cache_size = -1000000`); err != nil {
+		return err
+	}
 	var have int
-	if err := d.Read().QueryRowContext(ctx, `SELECT COALESCE(SUM(calls), 0) FROM report_queue_intervals`).Scan(&have); err != nil {
+	if err := d.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM calls`).Scan(&have); err != nil {
 		return err
 	}
 	if have != *n {
@@ -69,26 +82,42 @@ func run() error {
 		if err := generate(ctx, d, *n, *agents, month, end); err != nil {
 			return err
 		}
-		fmt.Printf("generated %d calls in %s\n", *n, time.Since(start).Round(time.Second))
+		fmt.Printf("generated %d call records in %s\n", *n, time.Since(start).Round(time.Second))
 	} else {
-		fmt.Printf("reusing %s: %d calls\n", *path, have)
+		fmt.Printf("reusing %s: %d call records\n", *path, have)
 	}
 
 	s := report.New(d, loc)
 	s.SetClock(func() time.Time { return end.Add(time.Hour) })
-	start := time.Now()
-	st, err := s.Rollup(ctx)
-	if err != nil {
-		return err
+	if *rollup {
+		for _, table := range []string{"report_intervals", "report_queue_intervals", "report_days", "report_state"} {
+			if _, err := d.Write().ExecContext(ctx, `DELETE FROM `+table); err != nil {
+				return err
+			}
+		}
+		start := time.Now()
+		st, err := s.Rollup(ctx)
+		if err != nil {
+			return err
+		}
+		took := time.Since(start)
+		fmt.Printf("full rollup: %d calls, %d intervals in %s (%.0f calls/s)\n", st.Calls, st.Intervals, took.Round(time.Millisecond), float64(st.Calls)/took.Seconds())
+		start = time.Now()
+		if st, err = s.Rollup(ctx); err != nil {
+			return err
+		}
+		fmt.Printf("next rollup (nothing new): %d calls, %d intervals in %s\n", st.Calls, st.Intervals, time.Since(start).Round(time.Millisecond))
 	}
-	fmt.Printf("rollup (days summed from the intervals): %s\n", time.Since(start).Round(time.Millisecond))
-	_ = st
 	var rows int
 	for _, table := range []string{"report_intervals", "report_queue_intervals", "report_days"} {
 		if err := d.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&rows); err != nil {
 			return err
 		}
 		fmt.Printf("%s: %d rows\n", table, rows)
+	}
+	var inbound int64
+	if err := d.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM calls WHERE direction = 'inbound' AND ended_at IS NOT NULL`).Scan(&inbound); err != nil {
+		return err
 	}
 
 	fmt.Println("| report | rows | min | median | max |")
@@ -107,8 +136,8 @@ func run() error {
 			}
 			times = append(times, time.Since(t0))
 		}
-		if res.Total.Calls != int64(*n) {
-			return fmt.Errorf("the month report counts %d calls, want %d", res.Total.Calls, *n)
+		if res.Total.Calls != inbound {
+			return fmt.Errorf("the month report counts %d calls, the records hold %d ended inbound calls", res.Total.Calls, inbound)
 		}
 		slices.Sort(times)
 		name := "month by " + c.bucket
@@ -129,10 +158,40 @@ func weight(m int) float64 {
 	return 0.03 + math.Exp(-(h-10)*(h-10)/6) + 0.8*math.Exp(-(h-15)*(h-15)/8)
 }
 
-// generate writes the rollup of n calls spread over [from, to) straight into
-// report_intervals and report_queue_intervals, in batches: per 15-minute interval and
-// queue, a row per agent who answered calls and one (agent 0) for the calls nobody
-// answered. Rollup then sums the days from it, as it does after a change of time zone.
+// ts is the SQL text of the UTC timestamp epoch seconds e (a real number, milliseconds
+// kept), in the form the application stores on SQLite.
+func ts(e string) string {
+	return `strftime('%Y-%m-%d %H:%M:%f', ` + e + `, 'unixepoch') || '+00:00'`
+}
+
+// insertSlot makes the calls of one 15-minute interval inside SQLite. Per call, from
+// random draws made once (a materialized CTE): 2 % blocked, 4 % IVR only, 7 % abandoned
+// after a wait of 0-90 s, 2 % voicemail, the rest answered after 0-60 s by one of the
+// queue's agents and talked 1-8 minutes; 5 % outbound; 12 % repeat callers; 2 %
+// transferred (a queue event).
+const insertSlot = `INSERT INTO calls (uid, direction, from_number, caller, dialed, repeat_caller, queue, agent_id, status,
+	started_at, queued_at, answered_at, ended_at, last_activity_at, wait_seconds, talk_seconds)
+WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < $2),
+r AS MATERIALIZED (SELECT i, $1 + (abs(random()) % 900000) / 1000.0 AS st, abs(random()) % 1000 AS outcome, abs(random()) % 1000 AS draw,
+	abs(random()) % 200000 AS who, abs(random()) % 91 AS wait, 60 + abs(random()) % 421 AS talk, abs(random()) % 1000000 AS pick FROM seq),
+c AS (SELECT i, st, who, draw, pick, CASE WHEN outcome < 20 THEN 'blocked' WHEN outcome < 60 THEN 'ivr' WHEN outcome < 130 THEN 'abandoned'
+	WHEN outcome < 150 THEN 'voicemail' ELSE 'answered' END AS kind, CASE WHEN outcome < 130 THEN wait ELSE wait * 2 / 3 END AS wait, talk FROM r)
+SELECT $3 || '-' || i, CASE WHEN draw < 50 THEN 'outbound' ELSE 'inbound' END, '' || (13800000000 + who), '+86' || (13800000000 + who), '4008001234',
+	CASE WHEN draw >= 880 THEN 1 ELSE 0 END,
+	CASE WHEN kind IN ('blocked', 'ivr') THEN '' ELSE $4 END,
+	CASE WHEN kind = 'answered' THEN $5 + 4 * (pick % $6) ELSE NULL END,
+	CASE kind WHEN 'answered' THEN 'completed' WHEN 'ivr' THEN 'completed' ELSE kind END,
+	{start},
+	CASE WHEN kind IN ('blocked', 'ivr') THEN NULL ELSE {queued} END,
+	CASE WHEN kind = 'answered' THEN {answered} ELSE NULL END,
+	{ended},
+	{ended},
+	CASE WHEN kind IN ('blocked', 'ivr') THEN 0 ELSE wait END,
+	CASE WHEN kind = 'answered' THEN talk ELSE 0 END
+FROM c`
+
+// generate writes n call records spread over [from, to) by the daily curve, a statement
+// per 15-minute interval and queue, a transaction per day, and transfer events for 2 %.
 func generate(ctx context.Context, d *db.DB, n, agents int, from, to time.Time) error {
 	now := time.Now().UTC()
 	err := d.Tx(ctx, func(tx *sql.Tx) error {
@@ -171,54 +230,39 @@ func generate(ctx context.Context, d *db.DB, n, agents int, from, to time.Time) 
 	for i := 0; left > 0; i, left = (i+1)%len(counts), left-1 {
 		counts[i]++
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	w := &batcher{ctx: ctx, d: d}
+	stmt := strings.NewReplacer("{start}", ts("st"), "{queued}", ts("st + 20"), "{answered}", ts("st + 20 + wait"),
+		"{ended}", ts("st + 20 + CASE kind WHEN 'answered' THEN wait + talk WHEN 'blocked' THEN -19 WHEN 'ivr' THEN 40 WHEN 'voicemail' THEN wait + 45 ELSE wait END")).Replace(insertSlot)
+	perQueue := agents / len(queues)
+	var tx *sql.Tx
 	for si, slot := range slots {
-		perQueue := split(counts[si], len(queues))
-		for qi, queue := range queues {
-			calls := perQueue[qi]
-			if calls == 0 {
+		if tx == nil {
+			if tx, err = d.Write().BeginTx(ctx, nil); err != nil {
+				return err
+			}
+		}
+		for qi, q := range split(counts[si], len(queues)) {
+			if q == 0 {
 				continue
 			}
-			answered := calls * 85 / 100
-			// The queue's agents (every fourth one) answer about 4 calls each in 15 minutes.
-			active := min(max(answered/4, 1), agents/len(queues))
-			var qsum report.Counts
-			for ai, a := range split(answered, active) {
-				if a == 0 {
-					continue
-				}
-				c := report.Counts{Calls: int64(a), Offered: int64(a), Answered: int64(a), AnsweredInSL: int64(a * (70 + rng.IntN(25)) / 100),
-					RepeatCalls: int64(a / 10), RepeatAnswered: int64(a / 10), Transferred: int64(a / 50), WaitAnswered: int64(a * (10 + rng.IntN(30))),
-					TalkSeconds: int64(a * (150 + rng.IntN(120))), WrapSeconds: int64(a * 15)}
-				c.TrunkMinutes = (c.WaitAnswered + c.TalkSeconds + 59) / 60
-				agent := 1 + qi + len(queues)*ai
-				if err := w.add("report_intervals", []any{slot.UTC(), queue, agent}, c); err != nil {
-					return err
-				}
-				qsum.Add(c)
-			}
-			rest := int64(calls - answered)
-			abandoned := rest * 6 / 10
-			c := report.Counts{Calls: rest, Offered: rest * 9 / 10, Abandoned: abandoned, AbandonedShort: abandoned / 5, Voicemail: rest / 10,
-				Blocked: rest / 10, RepeatCalls: rest / 8, WaitAbandoned: abandoned * 40, TrunkMinutes: rest * 2}
-			if err := w.add("report_intervals", []any{slot.UTC(), queue, 0}, c); err != nil {
-				return err
-			}
-			if err := w.add("report_queue_intervals", []any{slot.UTC(), queue}, sumOf(qsum, c)); err != nil {
-				return err
+			uid := fmt.Sprintf("b%d-%d", si, qi)
+			if _, err := tx.ExecContext(ctx, stmt, slot.Unix(), q, uid, queues[qi], 1+qi, perQueue); err != nil {
+				return fmt.Errorf("slot %s: %w", slot.Format(time.RFC3339), err)
 			}
 		}
-		if si%(96*5) == 0 {
-			fmt.Printf("  %s\n", slot.Format(time.DateOnly))
+		if (si+1)%96 == 0 || si == len(slots)-1 {
+			day := slot.Add(-23*time.Hour - 45*time.Minute)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO call_queue_events (call_id, at, kind, queue)
+				SELECT id, answered_at, 'transferred', queue FROM calls WHERE started_at >= $1 AND answered_at IS NOT NULL AND abs(random()) % 50 = 0`, day.UTC()); err != nil {
+				return err
+			}
+			if err := tx.Commit(); err != nil {
+				return err
+			}
+			tx = nil
+			fmt.Printf("  %s\n", day.Format(time.DateOnly))
 		}
 	}
-	return w.flush()
-}
-
-func sumOf(a, b report.Counts) report.Counts {
-	a.Add(b)
-	return a
+	return nil
 }
 
 // split divides n into k near-equal parts.
@@ -231,86 +275,4 @@ func split(n, k int) []int {
 		}
 	}
 	return out
-}
-
-const sumCols = `calls, offered, answered, answered_in_sl, abandoned, abandoned_short, voicemail, blocked, repeat_calls, repeat_answered,
-	transferred, wait_answered, wait_abandoned, talk_seconds, wrap_seconds, trunk_minutes`
-
-// batcher inserts rows in multi-row statements, committing every 50,000 rows.
-type batcher struct {
-	ctx   context.Context
-	d     *db.DB
-	tx    *sql.Tx
-	rows  map[string][][]any
-	count int
-}
-
-func (b *batcher) add(table string, key []any, c report.Counts) error {
-	if b.rows == nil {
-		b.rows = map[string][][]any{}
-	}
-	b.rows[table] = append(b.rows[table], append(key, c.Calls, c.Offered, c.Answered, c.AnsweredInSL, c.Abandoned, c.AbandonedShort,
-		c.Voicemail, c.Blocked, c.RepeatCalls, c.RepeatAnswered, c.Transferred, c.WaitAnswered, c.WaitAbandoned, c.TalkSeconds,
-		c.WrapSeconds, c.TrunkMinutes))
-	if len(b.rows[table]) >= 50 {
-		return b.write(table)
-	}
-	return nil
-}
-
-func (b *batcher) write(table string) error {
-	rows := b.rows[table]
-	if len(rows) == 0 {
-		return nil
-	}
-	if b.tx == nil {
-		var err error
-		if b.tx, err = b.d.Write().BeginTx(b.ctx, nil); err != nil {
-			return err
-		}
-	}
-	keys := "interval_start, queue, agent_id"
-	if table == "report_queue_intervals" {
-		keys = "interval_start, queue"
-	}
-	var sb strings.Builder
-	var args []any
-	fmt.Fprintf(&sb, "INSERT INTO %s (%s, %s) VALUES ", table, keys, sumCols)
-	for i, r := range rows {
-		if i > 0 {
-			sb.WriteString(", ")
-		}
-		sb.WriteString("(")
-		for j := range r {
-			if j > 0 {
-				sb.WriteString(", ")
-			}
-			fmt.Fprintf(&sb, "$%d", len(args)+j+1)
-		}
-		sb.WriteString(")")
-		args = append(args, r...)
-	}
-	if _, err := b.tx.ExecContext(b.ctx, sb.String(), args...); err != nil {
-		return err
-	}
-	b.rows[table] = rows[:0]
-	if b.count += len(rows); b.count >= 50_000 {
-		b.count = 0
-		err := b.tx.Commit()
-		b.tx = nil
-		return err
-	}
-	return nil
-}
-
-func (b *batcher) flush() error {
-	for table := range b.rows {
-		if err := b.write(table); err != nil {
-			return err
-		}
-	}
-	if b.tx != nil {
-		return b.tx.Commit()
-	}
-	return nil
 }
