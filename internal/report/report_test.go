@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hotlinecc/hotline/internal/calendar"
 	"github.com/hotlinecc/hotline/internal/db"
 	"github.com/hotlinecc/hotline/internal/db/dbtest"
 	"github.com/hotlinecc/hotline/internal/wfm"
@@ -373,6 +374,12 @@ func TestTicketKPIs(t *testing.T) {
 			if !def.Ticket {
 				continue
 			}
+			if def.ID == "sla_met" || def.ID == "first_response_met" { // these types set no targets (TestTicketSLAKPIs)
+				if v, ok := res.Total.Value(def.ID); ok {
+					t.Errorf("%s = %v without targets, want undefined", def.ID, v)
+				}
+				continue
+			}
 			if got, ok := res.Total.Value(def.ID); !ok || !near(got, want[def.ID]) {
 				t.Errorf("%s = %v (%v), want %v", def.ID, got, ok, want[def.ID])
 			}
@@ -466,3 +473,81 @@ func TestStaffing(t *testing.T) {
 }
 
 func near2(a, b float64) bool { return math.Abs(a-b) < 1e-6 }
+
+// TestTicketSLAKPIs works out SLA met and first response within target on hand-built
+// tickets under a business calendar of 09:00-18:00 every day (Shanghai): repair answers
+// within 60 business minutes and resolves within 540 (a business day), complaint 30 and
+// 1,080, consult sets no targets.
+func TestTicketSLAKPIs(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := newService(t, d)
+		now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if _, err := d.Write().ExecContext(ctx, q, args...); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		day := []calendar.Span{{Start: 9 * 60, End: 18 * 60}}
+		cal := &calendar.Calendar{NameZH: "工作日", NameEN: "Business hours", TimeZone: "Asia/Shanghai", Week: [7][]calendar.Span{day, day, day, day, day, day, day}}
+		if err := calendar.NewStore(d).Create(ctx, cal); err != nil {
+			t.Fatal(err)
+		}
+		exec(`INSERT INTO customers (id, name, created_at, updated_at) VALUES (1, '王芳', $1, $1)`, now)
+		exec(`INSERT INTO ticket_types (id, code, name_zh, name_en, complaint, first_response_minutes, resolution_minutes, definition, created_at, updated_at) VALUES
+			(1, 'repair', '维修', 'Repair', FALSE, 60, 540, '{}', $1, $1), (2, 'complaint', '投诉', 'Complaint', TRUE, 30, 1080, '{}', $1, $1),
+			(3, 'consult', '咨询', 'Consult', FALSE, 0, 0, '{}', $1, $1)`, now)
+		at := func(s string) any {
+			if s == "" {
+				return nil
+			}
+			return local(t, "2026-03-"+s+":00").UTC()
+		}
+		for i, tk := range []struct {
+			typ                                  int
+			created, responded, resolved, closed string
+			pause                                [2]string
+		}{
+			{1, "02 17:00", "03 09:30", "03 16:00", "", [2]string{}},                       // A: response 90 min (late), resolved in 480 (met)
+			{1, "02 10:00", "02 10:59", "03 15:00", "", [2]string{"02 12:00", "03 12:00"}}, // B: 59 (met); 300 with the pause (met; 840 without)
+			{1, "02 09:00", "02 10:00", "", "03 10:00", [2]string{}},                       // C: 60 exactly (met); closed unresolved after 600 (late)
+			{2, "01 09:00", "01 09:10", "02 18:00", "02 18:00", [2]string{}},               // D: response before the period; resolved at 1,080 exactly (met)
+			{2, "03 09:00", "03 09:45", "", "", [2]string{}},                               // E: response 45 min (late), still open
+			{3, "02 11:00", "02 11:05", "02 12:00", "02 12:00", [2]string{}},               // F: no targets: not counted
+			{1, "03 10:30", "03 11:00", "04 10:00", "", [2]string{}},                       // G: response 30 (met); resolved after the period
+		} {
+			var id int64
+			err := d.Write().QueryRowContext(ctx, `INSERT INTO tickets (number, type_id, customer_id, title, priority, channel, status, status_category,
+				created_at, updated_at, first_response_at, resolved_at, closed_at) VALUES ($1, $2, 1, 't', 'normal', 'phone', 's', 'open', $3, $3, $4, $5, $6) RETURNING id`,
+				fmt.Sprint(i+1), tk.typ, at(tk.created), at(tk.responded), at(tk.resolved), at(tk.closed)).Scan(&id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tk.pause[0] != "" {
+				exec(`INSERT INTO ticket_sla_pauses (ticket_id, from_at, to_at) VALUES ($1, $2, $3)`, id, at(tk.pause[0]), at(tk.pause[1]))
+			}
+		}
+		res, err := s.Tickets(ctx, local(t, "2026-03-02 00:00:00"), local(t, "2026-03-04 00:00:00"), TicketsByType, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Resolution clocks stopped in the period: A, B, C, D; met A, B, D.
+		// First responses in the period: A, B, C, E, G; in time B, C, G.
+		if v, ok := res.Total.Value("sla_met"); !ok || !near(v, 3.0/4) {
+			t.Errorf("SLA met %v %v, want 3/4", v, ok)
+		}
+		if v, ok := res.Total.Value("first_response_met"); !ok || !near(v, 3.0/5) {
+			t.Errorf("first response within target %v %v, want 3/5", v, ok)
+		}
+		want := map[string][4]int64{"repair": {3, 2, 4, 3}, "complaint": {1, 1, 1, 0}, "consult": {0, 0, 0, 0}}
+		for _, r := range res.Rows {
+			if got := [4]int64{r.SLAResolved, r.SLAMet, r.FirstResponses, r.FirstResponsesMet}; got != want[r.Key] {
+				t.Errorf("%s: resolved, met, responses, in time = %v, want %v", r.Key, got, want[r.Key])
+			}
+			if _, ok := r.Value("sla_met"); ok && r.Key == "consult" {
+				t.Error("SLA met of a type without targets is not defined")
+			}
+		}
+	})
+}
