@@ -243,7 +243,9 @@ func (a *API) resolveEvaluation(w http.ResponseWriter, r *http.Request) (int, an
 	default:
 		return 0, nil, errs.Field("decision", "decision is uphold or adjust.")
 	}
-	return a.evaluationStep(r, func(p *auth.Principal, id int64) (*qa.Evaluation, error) { return a.QA.Resolve(r.Context(), p, id, res) })
+	return a.evaluationStep(r, func(p *auth.Principal, id int64) (*qa.Evaluation, error) {
+		return a.QA.Resolve(r.Context(), p, id, res)
+	})
 }
 
 func (a *API) callAnalysis(w http.ResponseWriter, r *http.Request) (int, any, error) {
