@@ -9,6 +9,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/auth"
 	"github.com/hotlinecc/hotline/internal/contact"
 	"github.com/hotlinecc/hotline/internal/errs"
+	"github.com/hotlinecc/hotline/internal/httpx"
 	"github.com/hotlinecc/hotline/internal/qa"
 )
 
@@ -132,12 +133,7 @@ func (c *Console) qaSaveSampling(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/qa?ok=qa_saved", http.StatusSeeOther)
 }
 
-func httpStatus(err error) int {
-	if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
-		return http.StatusUnprocessableEntity
-	}
-	return http.StatusBadRequest
-}
+func httpStatus(err error) int { return httpx.Status(httpx.Public(err).Code) }
 
 // qaSampleNow runs the sampling of the past and current week at once (the job runs it
 // hourly too).
@@ -454,7 +450,7 @@ func (c *Console) qaSaveScorecard(w http.ResponseWriter, r *http.Request) {
 			if id != 0 {
 				f.Versions, _ = c.QA.Versions(r.Context(), id)
 			}
-			c.render(w, r, http.StatusUnprocessableEntity, "qa_scorecard", c.page(r, "qa.edit_scorecard", f))
+			c.render(w, r, httpStatus(err), "qa_scorecard", c.page(r, "qa.edit_scorecard", f))
 			return
 		}
 		c.Fail(w, r, err)
@@ -509,7 +505,7 @@ func (c *Console) qaCreateCalibration(w http.ResponseWriter, r *http.Request) {
 	k, err := c.QA.CreateCalibration(r.Context(), p.User.ID, call, card, r.PostFormValue("name"))
 	if err != nil {
 		if ae, ok := errs.As(err); ok && (ae.Code == errs.Invalid || ae.Code == errs.NotFound) {
-			c.qaCalibrationPage(w, r, http.StatusUnprocessableEntity, message(c.Catalog.Locale(Language(r)), err))
+			c.qaCalibrationPage(w, r, httpStatus(err), message(c.Catalog.Locale(Language(r)), err))
 			return
 		}
 		c.Fail(w, r, err)
