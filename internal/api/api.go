@@ -18,6 +18,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/httpx"
 	"github.com/hotlinecc/hotline/internal/ivr"
 	"github.com/hotlinecc/hotline/internal/kb"
+	"github.com/hotlinecc/hotline/internal/qa"
 	"github.com/hotlinecc/hotline/internal/report"
 	"github.com/hotlinecc/hotline/internal/sla"
 	"github.com/hotlinecc/hotline/internal/ticket"
@@ -45,6 +46,7 @@ type Deps struct {
 	SIP          *sip.Store  // SIP accounts and trunks
 	SIPEngine    *sip.Engine // live registrations (may be nil)
 	Reports      *report.Service
+	QA           *qa.Store
 }
 
 // API serves /api/v1.

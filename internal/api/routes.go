@@ -135,6 +135,7 @@ func (a *API) Routes() []Route {
 	}
 	routes = append(routes, a.ticketRoutes()...)
 	routes = append(routes, a.complaintRoutes()...)
+	routes = append(routes, a.qaRoutes()...)
 	return routes
 }
 

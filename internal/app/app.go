@@ -31,6 +31,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/ivr/tts"
 	"github.com/hotlinecc/hotline/internal/jobs"
 	"github.com/hotlinecc/hotline/internal/kb"
+	"github.com/hotlinecc/hotline/internal/qa"
 	"github.com/hotlinecc/hotline/internal/report"
 	"github.com/hotlinecc/hotline/internal/sla"
 	"github.com/hotlinecc/hotline/internal/ticket"
@@ -71,6 +72,7 @@ type App struct {
 	Switchboard *contact.Switchboard
 	stopVoice   func() // stops the switchboard and its queue reloads (set by StartSIP)
 	Reports     *report.Service
+	QA          *qa.Store // quality: scorecards, samples, evaluations, talk analysis (qa.go)
 
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -138,6 +140,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		_, err := a.Reports.Rollup(ctx)
 		return err
 	})
+	a.wireQA()
 	a.Metrics.MustRegister(a.requests, a.duration, a.jobRuns,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
@@ -177,6 +180,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		SIP:       a.SIPStore,
 		SIPEngine: a.SIP,
 		Reports:   a.Reports,
+		QA:        a.QA,
 		Location:  cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
 	})
 	if err != nil {
@@ -200,6 +204,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		SIP:          a.SIPStore,
 		SIPEngine:    a.SIP,
 		Reports:      a.Reports,
+		QA:           a.QA,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	return a, nil

@@ -55,6 +55,7 @@ const (
 	PermWallboard        Permission = "wallboard.read"    // live wallboard
 	PermReportsRead      Permission = "reports.read"      // KPIs and reports
 	PermQualityEvaluate  Permission = "quality.evaluate"  // score calls
+	PermQualityReview    Permission = "quality.review"    // resolve agents' disputes of evaluations
 	PermKBRead           Permission = "kb.read"           // read knowledge and scripts
 	PermKBWrite          Permission = "kb.write"          // write knowledge and scripts
 	PermKBCurate         Permission = "kb.curate"         // approve announcements for agents
@@ -68,7 +69,7 @@ var AllPermissions = []Permission{
 	PermTicketsDispatch, PermComplaintsHandle, PermComplaintsClose, PermPartnerOrders,
 	PermCallsAnswer, PermRecordingsOwn, PermRecordingsAll, PermCallsMonitor, PermCallsRead,
 	PermWallboard, PermReportsRead, PermQualityEvaluate, PermKBRead, PermKBWrite, PermKBCurate,
-	PermTodos,
+	PermTodos, PermQualityReview,
 }
 
 var agentTier1 = []Permission{
@@ -88,6 +89,7 @@ var rolePermissions = map[Role][]Permission{
 		PermTicketsDispatch, PermComplaintsHandle, PermComplaintsClose, PermCallsAnswer,
 		PermRecordingsOwn, PermRecordingsAll, PermCallsMonitor, PermWallboard, PermReportsRead,
 		PermQualityEvaluate, PermKBRead, PermKBWrite, PermKBCurate, PermTodos, PermCallsRead,
+		PermQualityReview,
 	},
 	RoleQA: {
 		PermConsole, PermCustomersRead, PermTicketsRead, PermRecordingsAll,

@@ -18,6 +18,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/ivr"
 	"github.com/hotlinecc/hotline/internal/kb"
+	"github.com/hotlinecc/hotline/internal/qa"
 	"github.com/hotlinecc/hotline/internal/sla"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
@@ -91,6 +92,7 @@ type Services struct {
 	Tickets   *ticket.Service // optional: ticket types, departments and demo tickets
 	Calls     *contact.Store  // optional: a day of call records with recordings
 	SIP       *sip.Store      // optional: the agents' softphone accounts and a demo trunk
+	QA        *qa.Store       // optional (with Calls): scorecards, evaluations and a dispute
 }
 
 // CustomerCount is how many demo customers Load creates.
@@ -202,6 +204,11 @@ func Load(ctx context.Context, s Services) error {
 	if s.Calls != nil {
 		if err := loadCalls(ctx, s); err != nil {
 			return fmt.Errorf("demo: calls: %w", err)
+		}
+		if s.QA != nil {
+			if err := loadQA(ctx, s); err != nil {
+				return fmt.Errorf("demo: quality: %w", err)
+			}
 		}
 	}
 	return loadWebhooks(ctx, s)

@@ -22,7 +22,7 @@ func (c *Console) Routes() []Route {
 	settings := auth.Need(auth.PermSettingsManage)
 	kbRead, kbWrite, kbCurate := auth.Need(auth.PermKBRead), auth.Need(auth.PermKBWrite), auth.Need(auth.PermKBCurate)
 	todos := auth.Need(auth.PermTodos)
-	return []Route{
+	routes := []Route{
 		{"GET /login", auth.Anyone, c.loginPage},
 		{"POST /login", auth.Anyone, c.login},
 		{"POST /logout", console, c.logout},
@@ -191,6 +191,8 @@ func (c *Console) Routes() []Route {
 		{"POST /settings/trunks", auth.Need(auth.PermSettingsManage), c.createTrunk},
 		{"POST /settings/trunks/{id}/delete", auth.Need(auth.PermSettingsManage), c.deleteTrunk},
 	}
+	routes = append(routes, c.qaRoutes()...)
+	return routes
 }
 
 // Register adds the console's routes and static files to mux.
