@@ -60,8 +60,8 @@ type Results struct {
 	Comments []*Response `json:"comments"`
 }
 
-// invRef is what results need of an invitation.
-type invRef struct {
+// InvitationRef is what results need of an invitation.
+type InvitationRef struct {
 	Queue, TicketType string
 	AgentID           int64
 	CreatedAt         time.Time
@@ -83,7 +83,7 @@ func groupKey(by string, queue, ticketType string, agent int64, at time.Time, lo
 }
 
 // Summarize computes the results of responses and invitations grouped by dimension by.
-func Summarize(rs []*Response, invs []invRef, by string, low Config, loc *time.Location) (Row, []Row) {
+func Summarize(rs []*Response, invs []InvitationRef, by string, low Config, loc *time.Location) (Row, []Row) {
 	rows := map[string]*Row{}
 	total := &Row{Key: "", Label: ""}
 	get := func(k string) *Row {
@@ -193,7 +193,7 @@ func (s *Store) Results(ctx context.Context, f Filter) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	var invs []invRef
+	var invs []InvitationRef
 	if f.Channel != ChannelKeypad {
 		rows, err := s.db.Read().QueryContext(ctx, `SELECT queue_code, ticket_type, COALESCE(agent_id, 0), created_at, answered_at IS NOT NULL
 			FROM survey_invitations WHERE created_at >= $1 AND created_at < $2 AND ($3 = '' OR channel = $3)`, f.From.UTC(), f.To.UTC(), f.Channel)
@@ -202,7 +202,7 @@ func (s *Store) Results(ctx context.Context, f Filter) (*Results, error) {
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var i invRef
+			var i InvitationRef
 			if err := rows.Scan(&i.Queue, &i.TicketType, &i.AgentID, &i.CreatedAt, &i.Answered); err != nil {
 				return nil, err
 			}
