@@ -20,6 +20,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/kb"
 	"github.com/hotlinecc/hotline/internal/report"
 	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/survey"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/voice/sip"
@@ -45,6 +46,7 @@ type Deps struct {
 	SIP          *sip.Store  // SIP accounts and trunks
 	SIPEngine    *sip.Engine // live registrations (may be nil)
 	Reports      *report.Service
+	Surveys      *survey.Store
 }
 
 // API serves /api/v1.

@@ -33,6 +33,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/kb"
 	"github.com/hotlinecc/hotline/internal/report"
 	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/survey"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/voice/sip"
@@ -71,6 +72,7 @@ type App struct {
 	Switchboard *contact.Switchboard
 	stopVoice   func() // stops the switchboard and its queue reloads (set by StartSIP)
 	Reports     *report.Service
+	Surveys     *survey.Store
 
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -152,6 +154,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		return nil, err
 	}
 	a.buildSwitchboard()
+	a.wireSurveys()
 
 	catalog, err := i18n.Load()
 	if err != nil {
@@ -177,6 +180,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		SIP:       a.SIPStore,
 		SIPEngine: a.SIP,
 		Reports:   a.Reports,
+		Surveys:   a.Surveys,
 		Location:  cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
 	})
 	if err != nil {
@@ -200,6 +204,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		SIP:          a.SIPStore,
 		SIPEngine:    a.SIP,
 		Reports:      a.Reports,
+		Surveys:      a.Surveys,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	return a, nil
@@ -248,6 +253,7 @@ func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	a.Console.Register(mux)
 	a.API.Register(mux)
+	a.mountSurveyPublic(mux)
 	for _, rt := range a.opsRoutes() {
 		mux.Handle(rt.pattern, a.Auth.Protect(auth.Anyone, rt.handler, a.Console.Fail))
 	}

@@ -21,5 +21,6 @@ func (a *App) LoadDemo(ctx context.Context) error {
 		Tickets:   a.Tickets,
 		Calls:     a.Calls,
 		SIP:       a.SIPStore,
+		Surveys:   a.Surveys,
 	})
 }

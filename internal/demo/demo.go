@@ -19,6 +19,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/ivr"
 	"github.com/hotlinecc/hotline/internal/kb"
 	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/survey"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/voice/sip"
@@ -91,6 +92,7 @@ type Services struct {
 	Tickets   *ticket.Service // optional: ticket types, departments and demo tickets
 	Calls     *contact.Store  // optional: a day of call records with recordings
 	SIP       *sip.Store      // optional: the agents' softphone accounts and a demo trunk
+	Surveys   *survey.Store   // optional: questionnaires, invitations and ratings
 }
 
 // CustomerCount is how many demo customers Load creates.
@@ -202,6 +204,11 @@ func Load(ctx context.Context, s Services) error {
 	if s.Calls != nil {
 		if err := loadCalls(ctx, s); err != nil {
 			return fmt.Errorf("demo: calls: %w", err)
+		}
+	}
+	if s.Surveys != nil {
+		if err := loadSurveys(ctx, s, userIDs, queueIDs); err != nil {
+			return err
 		}
 	}
 	return loadWebhooks(ctx, s)

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/hotlinecc/hotline/internal/errs"
 	"github.com/hotlinecc/hotline/internal/ivr/wav"
 	"github.com/hotlinecc/hotline/internal/voice"
 )
@@ -148,4 +149,22 @@ func ignoreHangup(err error) error {
 		return nil
 	}
 	return err
+}
+
+// RecordKeypad stores a keypad rating taken elsewhere (a softphone's own IVR, the demo
+// data): score 1-5 and an optional second answer (0 for none).
+func (s *Store) RecordKeypad(ctx context.Context, in CallInfo, score, second int) (*Response, error) {
+	if score < 1 || score > 5 || second < 0 || second > 5 {
+		return nil, errs.Field("score", "A keypad rating is 1 to 5.").WithKey("survey_bad_answer", 1)
+	}
+	lang := in.Language
+	if lang != "en" {
+		lang = "zh"
+	}
+	r := &Response{Channel: ChannelKeypad, Language: lang, CallID: in.CallID, CustomerID: in.CustomerID, AgentID: in.AgentID, Queue: in.Queue,
+		Score: score, NPS: -1, Answers: map[string]string{"q1": fmt.Sprint(score)}}
+	if second > 0 {
+		r.Answers["q2"] = fmt.Sprint(second)
+	}
+	return r, s.record(ctx, r, nil)
 }

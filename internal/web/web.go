@@ -28,6 +28,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/kb"
 	"github.com/hotlinecc/hotline/internal/report"
 	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/survey"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/voice/sip"
@@ -64,6 +65,7 @@ type Deps struct {
 	SIP           *sip.Store  // SIP accounts and trunks
 	SIPEngine     *sip.Engine // live registrations (may be nil)
 	Reports       *report.Service
+	Surveys       *survey.Store
 }
 
 // Console serves the web console.
@@ -172,6 +174,7 @@ var nav = []struct {
 	{NavItem{Key: "nav.queues", Href: "/queues", Shortcut: "q"}, auth.PermWallboard},
 	{NavItem{Key: "nav.calls", Href: "/calls", Shortcut: "r"}, auth.PermCallsRead},
 	{NavItem{Key: "nav.reports", Href: "/reports", Shortcut: "m"}, auth.PermReportsRead},
+	{NavItem{Key: "nav.surveys", Href: "/surveys", Shortcut: "v"}, auth.PermReportsRead},
 	{NavItem{Key: "nav.settings", Href: "/settings", Shortcut: "s", Also: []string{"/users", "/partners", "/roles", "/audit"}}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.profile", Href: "/profile", Shortcut: "p"}, auth.PermConsole},
 }
