@@ -48,6 +48,7 @@ const NAV = [
   ["/queues", "nav.queues", "wallboard.read"],
   ["/calls", "nav.calls", "calls.read"],
   ["/reports", "nav.reports", "reports.read"],
+  ["/surveys", "nav.surveys", "reports.read"],
   ["/settings", "nav.settings", "settings.manage"],
   ["/profile", "nav.profile", "console"],
 ];

@@ -21,6 +21,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/qa"
 	"github.com/hotlinecc/hotline/internal/report"
 	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/survey"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/voice/sip"
@@ -47,6 +48,7 @@ type Deps struct {
 	SIPEngine    *sip.Engine // live registrations (may be nil)
 	Reports      *report.Service
 	QA           *qa.Store
+	Surveys      *survey.Store
 }
 
 // API serves /api/v1.

@@ -25,6 +25,13 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/me", console, a.serve(a.me)},
 		{"GET", "/api/v1/roles", console, a.serve(a.roles)},
 
+		{"GET", "/api/v1/surveys/questionnaires", settings, a.serve(a.listQuestionnaires)},
+		{"POST", "/api/v1/surveys/questionnaires", settings, a.serve(a.createQuestionnaire)},
+		{"GET", "/api/v1/surveys/questionnaires/{id}", settings, a.serve(a.getQuestionnaire)},
+		{"PUT", "/api/v1/surveys/questionnaires/{id}", settings, a.serve(a.updateQuestionnaire)},
+		{"POST", "/api/v1/surveys/invitations", auth.Need(auth.PermCustomersWrite), a.serve(a.createInvitation)},
+		{"GET", "/api/v1/surveys/results", auth.Need(auth.PermReportsRead), a.serve(a.surveyResults)},
+
 		{"GET", "/api/v1/users", admin, a.serve(a.listUsers)},
 		{"POST", "/api/v1/users", admin, a.serve(a.createUser)},
 		{"GET", "/api/v1/users/{id}", admin, a.serve(a.getUser)},

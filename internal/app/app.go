@@ -34,6 +34,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/qa"
 	"github.com/hotlinecc/hotline/internal/report"
 	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/survey"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/voice/sip"
@@ -73,6 +74,7 @@ type App struct {
 	stopVoice   func() // stops the switchboard and its queue reloads (set by StartSIP)
 	Reports     *report.Service
 	QA          *qa.Store // quality: scorecards, samples, evaluations, talk analysis (qa.go)
+	Surveys     *survey.Store
 
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -155,6 +157,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		return nil, err
 	}
 	a.buildSwitchboard()
+	a.wireSurveys()
 
 	catalog, err := i18n.Load()
 	if err != nil {
@@ -181,6 +184,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		SIPEngine: a.SIP,
 		Reports:   a.Reports,
 		QA:        a.QA,
+		Surveys:   a.Surveys,
 		Location:  cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
 	})
 	if err != nil {
@@ -205,6 +209,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		SIPEngine:    a.SIP,
 		Reports:      a.Reports,
 		QA:           a.QA,
+		Surveys:      a.Surveys,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	return a, nil
@@ -253,6 +258,7 @@ func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	a.Console.Register(mux)
 	a.API.Register(mux)
+	a.mountSurveyPublic(mux)
 	for _, rt := range a.opsRoutes() {
 		mux.Handle(rt.pattern, a.Auth.Protect(auth.Anyone, rt.handler, a.Console.Fail))
 	}

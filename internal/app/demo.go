@@ -22,5 +22,6 @@ func (a *App) LoadDemo(ctx context.Context) error {
 		Calls:     a.Calls,
 		SIP:       a.SIPStore,
 		QA:        a.QA,
+		Surveys:   a.Surveys,
 	})
 }

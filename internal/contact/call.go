@@ -283,7 +283,9 @@ func (s *Switchboard) connect(ctx context.Context, lc *liveCall, a answer) {
 	if by == EndedByAgent {
 		cause = a.leg.Cause()
 	}
-	_ = c.Hangup(voice.CauseNormal)
+	if s.AfterCall == nil || by != EndedByAgent || a.agent == 0 {
+		_ = c.Hangup(voice.CauseNormal)
+	}
 	_ = a.leg.Hangup(voice.CauseNormal)
 	_ = room.Close()
 	if rec != nil {
@@ -295,6 +297,10 @@ func (s *Switchboard) connect(ctx context.Context, lc *liveCall, a answer) {
 	}
 	if a.agent != 0 {
 		_ = s.do(ctx, func(now time.Time) ([]acd.Action, error) { return s.router.CallEnded(now, c.ID()) })
+	}
+	if s.AfterCall != nil && by == EndedByAgent && a.agent != 0 && c.Context().Err() == nil {
+		s.AfterCall.AfterCall(ctx, c, CallInfo{CallID: call.ID, AgentID: a.agent, CustomerID: call.CustomerID, Queue: call.Queue})
+		_ = c.Hangup(voice.CauseNormal)
 	}
 	call.TalkSeconds = seconds(end.Sub(a.at))
 	s.endAt(ctx, call, end, StatusCompleted, by, string(cause), &QueueEvent{Kind: kind, Queue: call.Queue, AgentID: a.agent}, nil)

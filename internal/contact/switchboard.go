@@ -28,6 +28,17 @@ type Deps struct {
 	Blocklist Blocklist
 	Prompts   Prompts
 	Log       *slog.Logger
+	// AfterCall, when set, runs on the caller's leg when the agent hung up first and the
+	// caller is still on the line (the post-call keypad survey), before the hangup.
+	AfterCall interface {
+		AfterCall(ctx context.Context, c voice.Call, info CallInfo)
+	}
+}
+
+// CallInfo is what AfterCall learns about the call that ended.
+type CallInfo struct {
+	CallID, AgentID, CustomerID int64
+	Queue                       string
 }
 
 // AutoBlock blocks a number that calls more than Calls times within Window, for For

@@ -20,6 +20,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/kb"
 	"github.com/hotlinecc/hotline/internal/qa"
 	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/survey"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/voice/sip"
@@ -93,6 +94,7 @@ type Services struct {
 	Calls     *contact.Store  // optional: a day of call records with recordings
 	SIP       *sip.Store      // optional: the agents' softphone accounts and a demo trunk
 	QA        *qa.Store       // optional (with Calls): scorecards, evaluations and a dispute
+	Surveys   *survey.Store   // optional: questionnaires, invitations and ratings
 }
 
 // CustomerCount is how many demo customers Load creates.
@@ -209,6 +211,11 @@ func Load(ctx context.Context, s Services) error {
 			if err := loadQA(ctx, s); err != nil {
 				return fmt.Errorf("demo: quality: %w", err)
 			}
+		}
+	}
+	if s.Surveys != nil {
+		if err := loadSurveys(ctx, s, userIDs, queueIDs); err != nil {
+			return err
 		}
 	}
 	return loadWebhooks(ctx, s)

@@ -29,6 +29,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/qa"
 	"github.com/hotlinecc/hotline/internal/report"
 	"github.com/hotlinecc/hotline/internal/sla"
+	"github.com/hotlinecc/hotline/internal/survey"
 	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/voice/sip"
@@ -66,6 +67,7 @@ type Deps struct {
 	SIPEngine     *sip.Engine // live registrations (may be nil)
 	Reports       *report.Service
 	QA            *qa.Store
+	Surveys       *survey.Store
 }
 
 // Console serves the web console.
@@ -175,6 +177,7 @@ var nav = []struct {
 	{NavItem{Key: "nav.calls", Href: "/calls", Shortcut: "r"}, auth.PermCallsRead},
 	{NavItem{Key: "nav.reports", Href: "/reports", Shortcut: "m"}, auth.PermReportsRead},
 	{NavItem{Key: "nav.quality", Href: "/qa", Shortcut: "a"}, auth.PermCallsRead},
+	{NavItem{Key: "nav.surveys", Href: "/surveys", Shortcut: "v"}, auth.PermReportsRead},
 	{NavItem{Key: "nav.settings", Href: "/settings", Shortcut: "s", Also: []string{"/users", "/partners", "/roles", "/audit"}}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.profile", Href: "/profile", Shortcut: "p"}, auth.PermConsole},
 }
