@@ -45,6 +45,9 @@ type Deps struct {
 	SIP          *sip.Store  // SIP accounts and trunks
 	SIPEngine    *sip.Engine // live registrations (may be nil)
 	Reports      *report.Service
+	// Switchboard is the ACD and call control; SwitchboardOn reports whether it runs.
+	Switchboard   *contact.Switchboard
+	SwitchboardOn func() bool
 }
 
 // API serves /api/v1.

@@ -21,6 +21,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/contact"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/errs"
+	"github.com/hotlinecc/hotline/internal/events"
 	"github.com/hotlinecc/hotline/internal/httpx"
 	"github.com/hotlinecc/hotline/internal/i18n"
 	"github.com/hotlinecc/hotline/internal/ivr"
@@ -64,6 +65,11 @@ type Deps struct {
 	SIP           *sip.Store  // SIP accounts and trunks
 	SIPEngine     *sip.Engine // live registrations (may be nil)
 	Reports       *report.Service
+	Events        *events.Log // the live pages tail it
+	// Switchboard is the ACD and call control; SwitchboardOn reports whether it runs
+	// (its methods wait for it otherwise).
+	Switchboard   *contact.Switchboard
+	SwitchboardOn func() bool
 }
 
 // Console serves the web console.
@@ -169,6 +175,8 @@ var nav = []struct {
 	{NavItem{Key: "nav.leads", Href: "/partner/leads", Shortcut: "e"}, auth.PermPartnerOrders},
 	{NavItem{Key: "nav.kb", Href: "/kb", Shortcut: "k"}, auth.PermKBRead},
 	{NavItem{Key: "nav.announcements", Href: "/announcements", Shortcut: "b"}, auth.PermKBRead},
+	{NavItem{Key: "nav.agent", Href: "/agent", Shortcut: "a"}, auth.PermCallsAnswer},
+	{NavItem{Key: "nav.wallboard", Href: "/wallboard", Shortcut: "w"}, auth.PermWallboard},
 	{NavItem{Key: "nav.queues", Href: "/queues", Shortcut: "q"}, auth.PermWallboard},
 	{NavItem{Key: "nav.calls", Href: "/calls", Shortcut: "r"}, auth.PermCallsRead},
 	{NavItem{Key: "nav.reports", Href: "/reports", Shortcut: "m"}, auth.PermReportsRead},
