@@ -348,6 +348,24 @@ func TestAgentConsoleForms(t *testing.T) {
 	if st, err := a.Switchboard.Agent(context.Background(), agent.ID); err != nil || st.State.String() != "available" {
 		t.Errorf("agent1 after the forms: %v %v", st.State, err)
 	}
+	// Click-to-dial from a customer's page: the button is there, and the answer is a
+	// one-line notice in place.
+	if status, body := send(agentTok, "GET", "/customers/2", nil, false); status != 200 || !strings.Contains(body, `data-testid="dial-button"`) {
+		t.Errorf("customer page has no call button: %d", status)
+	}
+	req, _ := http.NewRequest("POST", srv.URL+"/agent/dial", strings.NewReader("number=13812345678&customer=2"))
+	req.Header.Set("Authorization", "Bearer "+agentTok)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), `data-testid="notice"`) || !strings.Contains(string(b), "not available yet") {
+			t.Errorf("dial notice: %s", b)
+		}
+	}
 	// Without htmx, an error is a proper status.
 	if status, _ := send(agentTok, "POST", "/agent/call/transfer", url.Values{"target_kind": {"moon"}}, false); status != 400 {
 		t.Errorf("plain transfer to nowhere: %d", status)
