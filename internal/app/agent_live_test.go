@@ -357,6 +357,7 @@ func TestAgentConsoleForms(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+agentTok)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("HX-Request", "true")
+	req.Header.Set("Accept-Language", "en")
 	if resp, err := http.DefaultClient.Do(req); err != nil {
 		t.Fatal(err)
 	} else {
