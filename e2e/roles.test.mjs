@@ -45,6 +45,8 @@ const NAV = [
   ["/partner/leads", "nav.leads", "partner.orders"],
   ["/kb", "nav.kb", "kb.read"],
   ["/announcements", "nav.announcements", "kb.read"],
+  ["/agent", "nav.agent", "calls.answer"],
+  ["/wallboard", "nav.wallboard", "wallboard.read"],
   ["/queues", "nav.queues", "wallboard.read"],
   ["/calls", "nav.calls", "calls.read"],
   ["/reports", "nav.reports", "reports.read"],
