@@ -98,7 +98,9 @@ func (c *Console) agentState(ctx context.Context, agent int64) (*agentView, erro
 		err = nil
 	} else if err == nil {
 		v.Status, v.State = st, st.State.String()
-		v.SinceMS = st.Since.UnixMilli()
+		if !st.Since.IsZero() {
+			v.SinceMS = st.Since.UnixMilli()
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -133,7 +133,10 @@ func BuildWallboard(ctx context.Context, sb *contact.Switchboard, queues *acdsto
 	for _, u := range users {
 		a := AgentTile{ID: u.ID, Name: u.DisplayName, State: acd.LoggedOut.String()}
 		if st, ok := status[u.ID]; ok {
-			a.State, a.Reason, a.SinceMS, a.Calls, a.Queues = st.State.String(), st.Reason, st.Since.UnixMilli(), st.Calls, st.Queues
+			a.State, a.Reason, a.Calls, a.Queues = st.State.String(), st.Reason, st.Calls, st.Queues
+			if !st.Since.IsZero() {
+				a.SinceMS = st.Since.UnixMilli()
+			}
 		}
 		for i := range live {
 			if live[i].AgentID == u.ID {
