@@ -15,7 +15,7 @@ const ALL = [
   "tickets.dispatch", "complaints.handle", "complaints.close", "partner.orders",
   "calls.answer", "recordings.own", "recordings.all", "calls.monitor", "calls.read",
   "wallboard.read", "reports.read", "quality.evaluate", "kb.read", "kb.write", "kb.curate",
-  "todos.use",
+  "todos.use", "quality.review",
 ];
 // Admins may do everything but act as a partner: they belong to none.
 const ADMIN = ALL.filter((p) => p !== "partner.orders");
@@ -27,6 +27,7 @@ const SUPERVISOR = [
   "tickets.dispatch", "complaints.handle", "complaints.close", "calls.answer",
   "recordings.own", "recordings.all", "calls.monitor", "wallboard.read", "reports.read",
   "quality.evaluate", "kb.read", "kb.write", "kb.curate", "todos.use", "calls.read",
+  "quality.review",
 ];
 const QA = ["console", "customers.read", "tickets.read", "recordings.all", "quality.evaluate", "kb.read", "reports.read", "todos.use", "calls.read"];
 const ANALYST = ["console", "reports.read", "wallboard.read", "todos.use", "calls.read"];
@@ -45,9 +46,12 @@ const NAV = [
   ["/partner/leads", "nav.leads", "partner.orders"],
   ["/kb", "nav.kb", "kb.read"],
   ["/announcements", "nav.announcements", "kb.read"],
+  ["/agent", "nav.agent", "calls.answer"],
+  ["/wallboard", "nav.wallboard", "wallboard.read"],
   ["/queues", "nav.queues", "wallboard.read"],
   ["/calls", "nav.calls", "calls.read"],
   ["/reports", "nav.reports", "reports.read"],
+  ["/qa", "nav.quality", "calls.read"],
   ["/surveys", "nav.surveys", "reports.read"],
   ["/settings", "nav.settings", "settings.manage"],
   ["/profile", "nav.profile", "console"],

@@ -49,6 +49,9 @@ type Deps struct {
 	Reports      *report.Service
 	QA           *qa.Store
 	Surveys      *survey.Store
+	// Switchboard is the ACD and call control; SwitchboardOn reports whether it runs.
+	Switchboard   *contact.Switchboard
+	SwitchboardOn func() bool
 }
 
 // API serves /api/v1.

@@ -72,6 +72,10 @@ func (a *API) Routes() []Route {
 		{"PUT", "/api/v1/queues/{id}", settings, a.serve(a.updateQueue)},
 		{"PUT", "/api/v1/queues/{id}/members", settings, a.serve(a.setQueueMembers)},
 		{"GET", "/api/v1/agents/{id}/skills", auth.Need(auth.PermWallboard), a.serve(a.getAgentSkills)},
+		{"GET", "/api/v1/agent/state", auth.Need(auth.PermCallsAnswer), a.serve(a.getAgentState)},
+		{"POST", "/api/v1/agent/state", auth.Need(auth.PermCallsAnswer), a.serve(a.setAgentState)},
+		{"POST", "/api/v1/agent/call/{action}", auth.Need(auth.PermCallsAnswer), a.serve(a.agentCall)},
+		{"GET", "/api/v1/wallboard", auth.Need(auth.PermWallboard), a.serve(a.getWallboard)},
 		{"PUT", "/api/v1/agents/{id}/skills", settings, a.serve(a.setAgentSkills)},
 
 		{"GET", "/api/v1/webhooks", settings, a.serve(a.listWebhooks)},

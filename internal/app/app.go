@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -71,7 +72,8 @@ type App struct {
 	SIP       *sip.Engine // the telephony engine; StartSIP starts it
 	// Switchboard takes the engine's calls through IVR, queues and agents (voice.go).
 	Switchboard *contact.Switchboard
-	stopVoice   func() // stops the switchboard and its queue reloads (set by StartSIP)
+	stopVoice   func()      // stops the switchboard and its queue reloads (set by StartSIP)
+	voiceOn     atomic.Bool // the switchboard runs (the console's call pages ask)
 	Reports     *report.Service
 	QA          *qa.Store // quality: scorecards, samples, evaluations, talk analysis (qa.go)
 	Surveys     *survey.Store
@@ -185,31 +187,33 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, version stri
 		Reports:   a.Reports,
 		QA:        a.QA,
 		Surveys:   a.Surveys,
-		Location:  cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
+		Events:    a.Events, Switchboard: a.Switchboard, SwitchboardOn: a.voiceOn.Load,
+		Location: cfg.Location(), SecureCookies: cfg.SecureCookies, Version: version,
 	})
 	if err != nil {
 		d.Close()
 		return nil, fmt.Errorf("app: templates: %w", err)
 	}
 	a.API = api.New(api.Deps{
-		Auth:         a.Auth,
-		Customers:    a.Customers,
-		Queues:       a.Queues,
-		Webhooks:     a.Webhooks,
-		IVR:          a.IVR,
-		Log:          log,
-		KB:           a.KB,
-		Calendars:    a.Calendars,
-		SLARules:     a.SLARules,
-		Todos:        a.Todos,
-		Tickets:      a.Tickets,
-		Calls:        a.Calls,
-		Blocklist:    a.Blocklist,
-		SIP:          a.SIPStore,
-		SIPEngine:    a.SIP,
-		Reports:      a.Reports,
-		QA:           a.QA,
-		Surveys:      a.Surveys,
+		Auth:        a.Auth,
+		Customers:   a.Customers,
+		Queues:      a.Queues,
+		Webhooks:    a.Webhooks,
+		IVR:         a.IVR,
+		Log:         log,
+		KB:          a.KB,
+		Calendars:   a.Calendars,
+		SLARules:    a.SLARules,
+		Todos:       a.Todos,
+		Tickets:     a.Tickets,
+		Calls:       a.Calls,
+		Blocklist:   a.Blocklist,
+		SIP:         a.SIPStore,
+		SIPEngine:   a.SIP,
+		Reports:     a.Reports,
+		QA:          a.QA,
+		Surveys:     a.Surveys,
+		Switchboard: a.Switchboard, SwitchboardOn: a.voiceOn.Load,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 	})
 	return a, nil
@@ -229,6 +233,7 @@ func (a *App) queueCodes(ctx context.Context) ([]string, error) {
 // finishes the calls' records), and releases the database.
 func (a *App) Close() error {
 	a.SIP.Close()
+	a.voiceOn.Store(false)
 	if a.stopVoice != nil {
 		a.stopVoice()
 	}
@@ -244,6 +249,7 @@ func (a *App) StartSIP(ctx context.Context) error {
 	if err := a.startSwitchboard(ctx); err != nil {
 		return err
 	}
+	a.voiceOn.Store(true)
 	return a.SIP.Start(ctx)
 }
 

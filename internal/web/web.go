@@ -21,6 +21,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/contact"
 	"github.com/hotlinecc/hotline/internal/crm"
 	"github.com/hotlinecc/hotline/internal/errs"
+	"github.com/hotlinecc/hotline/internal/events"
 	"github.com/hotlinecc/hotline/internal/httpx"
 	"github.com/hotlinecc/hotline/internal/i18n"
 	"github.com/hotlinecc/hotline/internal/ivr"
@@ -68,6 +69,11 @@ type Deps struct {
 	Reports       *report.Service
 	QA            *qa.Store
 	Surveys       *survey.Store
+	Events        *events.Log // the live pages tail it
+	// Switchboard is the ACD and call control; SwitchboardOn reports whether it runs
+	// (its methods wait for it otherwise).
+	Switchboard   *contact.Switchboard
+	SwitchboardOn func() bool
 }
 
 // Console serves the web console.
@@ -173,10 +179,12 @@ var nav = []struct {
 	{NavItem{Key: "nav.leads", Href: "/partner/leads", Shortcut: "e"}, auth.PermPartnerOrders},
 	{NavItem{Key: "nav.kb", Href: "/kb", Shortcut: "k"}, auth.PermKBRead},
 	{NavItem{Key: "nav.announcements", Href: "/announcements", Shortcut: "b"}, auth.PermKBRead},
+	{NavItem{Key: "nav.agent", Href: "/agent", Shortcut: "a"}, auth.PermCallsAnswer},
+	{NavItem{Key: "nav.wallboard", Href: "/wallboard", Shortcut: "w"}, auth.PermWallboard},
 	{NavItem{Key: "nav.queues", Href: "/queues", Shortcut: "q"}, auth.PermWallboard},
 	{NavItem{Key: "nav.calls", Href: "/calls", Shortcut: "r"}, auth.PermCallsRead},
 	{NavItem{Key: "nav.reports", Href: "/reports", Shortcut: "m"}, auth.PermReportsRead},
-	{NavItem{Key: "nav.quality", Href: "/qa", Shortcut: "a"}, auth.PermCallsRead},
+	{NavItem{Key: "nav.quality", Href: "/qa", Shortcut: "y"}, auth.PermCallsRead},
 	{NavItem{Key: "nav.surveys", Href: "/surveys", Shortcut: "v"}, auth.PermReportsRead},
 	{NavItem{Key: "nav.settings", Href: "/settings", Shortcut: "s", Also: []string{"/users", "/partners", "/roles", "/audit"}}, auth.PermSettingsManage},
 	{NavItem{Key: "nav.profile", Href: "/profile", Shortcut: "p"}, auth.PermConsole},
