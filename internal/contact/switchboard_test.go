@@ -82,6 +82,14 @@ type taskList struct {
 	mu         sync.Mutex
 	voicemails []contact.VoicemailTask
 	callbacks  []contact.CallbackTask
+	followUps  []contact.FollowUpTask
+}
+
+func (t *taskList) FollowUp(ctx context.Context, f contact.FollowUpTask) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.followUps = append(t.followUps, f)
+	return nil
 }
 
 func (t *taskList) Voicemail(ctx context.Context, v contact.VoicemailTask) error {
