@@ -72,7 +72,7 @@ type session struct {
 	nconsult int
 	monitors []monitor
 
-	endedBy string
+	endedBy  string
 	outbound func() // restores the agent's ACD state after a click-to-dial call
 }
 

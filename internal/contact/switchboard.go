@@ -424,8 +424,8 @@ func (s *Switchboard) Live(ctx context.Context) ([]LiveCall, error) {
 
 // liveCall is the switchboard's state of one call.
 type liveCall struct {
-	call *Call
-	c    voice.Call
+	call   *Call
+	c      voice.Call
 	name   string // the customer's name, for the agent's phone
 	digits string // entered in the IVR
 	// preferAgent is the agent of the customer's last contact (acd.Call.PreferAgent).
