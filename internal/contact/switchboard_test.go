@@ -161,7 +161,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	f.customers = &lookupCustomers{crm: cs, contacts: map[int64][]time.Time{}}
 	// Open the pools' connections before the bubble, so none is born inside it.
 	var wg sync.WaitGroup
-	for range 6 {
+	for range 10 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
