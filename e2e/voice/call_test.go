@@ -163,12 +163,28 @@ func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
 }
 
-// TestRegisteredPhoneIsAvailableAgent: until the agent console has login and break
-// buttons, an agent whose phone registers is logged in and available, and logged out
-// when the phone unregisters.
+// TestRegisteredPhoneIsAvailableAgent: a registered phone makes its agent reachable, not
+// available; the console's login (LoginAt) makes the agent available in their queues, and
+// the phone unregistering logs the agent out.
 func TestRegisteredPhoneIsAvailableAgent(t *testing.T) {
 	s := startServer(t)
 	ctx := context.Background()
+	u, err := s.a.Auth.UserByUsername(ctx, "agent3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := siptest.StartBaresip(t, siptest.BaresipConfig{Account: fmt.Sprintf("<sip:1003@%s>;auth_pass=demo-sip-1003;answermode=auto;regint=60", s.sip)})
+	if !siptest.WaitFor(20*time.Second, func() bool { return len(s.a.SIP.Registered("1003")) > 0 }) {
+		t.Fatalf("the phone did not register\n%s", probe.Output())
+	}
+	time.Sleep(500 * time.Millisecond)
+	if st, err := s.a.Switchboard.Agent(ctx, u.ID); err == nil && st.State != acd.LoggedOut {
+		t.Errorf("a registered phone made agent3 %s without a login", st.State)
+	}
+	probe.Stop()
+	if !siptest.WaitFor(10*time.Second, func() bool { return len(s.a.SIP.Registered("1003")) == 0 }) {
+		t.Fatal("the phone did not unregister")
+	}
 	phone, id := s.agent(t, "agent3", "1003", "demo-sip-1003", 2000)
 	qs, err := s.a.Switchboard.Queues(ctx)
 	if err != nil {

@@ -125,7 +125,7 @@ func TestKilledMidCall(t *testing.T) {
 	bin := buildHotline(t)
 	data := t.TempDir()
 	sipAddr := "127.0.0.1:" + strconv.Itoa(siptest.FreeUDPPort(t))
-	args := []string{"--demo", "--data", data, "--http", "127.0.0.1:0", "--sip", sipAddr, "--rtp-min", "0", "--rtp-max", "0"}
+	args := []string{"--demo", "--data", data, "--http", "127.0.0.1:0", "--sip", sipAddr, "--rtp-min", "0", "--rtp-max", "0", "--agent-auto-login"}
 
 	// The demo center, open around the clock so that the test does not depend on the
 	// time of day.

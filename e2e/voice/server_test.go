@@ -113,8 +113,8 @@ func startServer(t *testing.T) *server {
 }
 
 // agent starts baresip as the demo agent's phone (auto-answer, sending a tone of tone
-// Hz) and waits until the agent is available in the ACD: a registered phone logs the
-// agent in.
+// Hz), waits until the phone is registered and logs the agent in through the
+// switchboard with that phone, as the console's login does.
 func (s *server) agent(t *testing.T, username, ext, password string, tone int) (*siptest.Baresip, int64) {
 	t.Helper()
 	u, err := s.a.Auth.UserByUsername(context.Background(), username)
@@ -125,12 +125,15 @@ func (s *server) agent(t *testing.T, username, ext, password string, tone int) (
 		Account: fmt.Sprintf("<sip:%s@%s>;auth_pass=%s;answermode=auto;regint=60", ext, s.sip, password),
 		Tone:    tone, Record: true,
 	})
-	ok := siptest.WaitFor(20*time.Second, func() bool {
-		st, err := s.a.Switchboard.Agent(context.Background(), u.ID)
-		return err == nil && st.State == acd.Available
-	})
-	if !ok {
-		t.Fatalf("agent %s not available after the phone %s registered (registrations %v)\n%s", username, ext, s.a.SIP.Registered(ext), b.Output())
+	if !siptest.WaitFor(20*time.Second, func() bool { return len(s.a.SIP.Registered(ext)) > 0 }) {
+		t.Fatalf("the phone %s of agent %s did not register\n%s", ext, username, b.Output())
+	}
+	if err := s.a.Switchboard.LoginAt(context.Background(), u.ID, ext); err != nil {
+		t.Fatalf("log in agent %s at %s: %v", username, ext, err)
+	}
+	st, err := s.a.Switchboard.Agent(context.Background(), u.ID)
+	if err != nil || st.State != acd.Available {
+		t.Fatalf("agent %s after login: %+v, %v", username, st, err)
 	}
 	return b, u.ID
 }

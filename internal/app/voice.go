@@ -15,6 +15,7 @@ import (
 	"github.com/hotlinecc/hotline/internal/ivr"
 	"github.com/hotlinecc/hotline/internal/ivr/say"
 	"github.com/hotlinecc/hotline/internal/ivr/tts"
+	"github.com/hotlinecc/hotline/internal/ticket"
 	"github.com/hotlinecc/hotline/internal/todo"
 	"github.com/hotlinecc/hotline/internal/voice"
 	"github.com/hotlinecc/hotline/internal/voice/media"
@@ -24,11 +25,10 @@ import (
 // The voice wiring: the switchboard (internal/contact) takes the SIP engine's inbound
 // calls and drives the real packages through the small adapters below.
 //
-// Until the agent console gives agents explicit login, break and ready buttons, a
-// registered phone means an available agent: when an agent's SIP account registers, the
-// agent is logged in to the ACD and available in every queue they are a member of; when
-// the phone's last registration ends (unregistered or expired), the agent is logged out,
-// unless on a call or wrapping up.
+// Agents log in through the console (Switchboard.LoginAt), naming their phone; a
+// registered phone only makes the agent reachable. With --agent-auto-login a registering
+// phone logs its agent in as well. When the phone's last registration ends (unregistered
+// or expired), the agent is logged out, unless on a call or wrapping up.
 
 // promptLang is the language of the switchboard's own prompts (hold announcements,
 // voicemail greeting): the center's, Chinese.
@@ -50,7 +50,9 @@ func (a *App) buildSwitchboard() {
 		Blocklist: a.Blocklist,
 		Prompts:   &shippedPrompts{prompts: a.IVR},
 		Log:       a.Log.With("component", "switchboard"),
-	}, contact.Options{AutoBlock: contact.AutoBlock{Calls: int(a.Config.AutoBlockCalls), Window: a.Config.AutoBlockWindow}})
+		Tickets:   &screenPopTickets{tickets: a.Tickets},
+	}, contact.Options{AutoBlock: contact.AutoBlock{Calls: int(a.Config.AutoBlockCalls), Window: a.Config.AutoBlockWindow},
+		AutoLogin: a.Config.AgentAutoLogin, Location: a.Config.Location()})
 	a.Runner.Every("calls.purge_recordings", 24*time.Hour, func(ctx context.Context) error {
 		n, err := a.Calls.PurgeRecordings(ctx, int(a.Config.RecordingRetention), time.Now())
 		if n > 0 {
@@ -269,6 +271,30 @@ func (t *callTasks) Voicemail(ctx context.Context, v contact.VoicemailTask) erro
 func (t *callTasks) Callback(ctx context.Context, c contact.CallbackTask) error {
 	return t.create(ctx, c.Group, "客户要求回电："+caller(c.From),
 		fmt.Sprintf("Callback requested in call %d: /calls/%d", c.CallID, c.CallID), c.CustomerID)
+}
+
+func (t *callTasks) FollowUp(ctx context.Context, f contact.FollowUpTask) error {
+	_, err := t.todos.Create(ctx, todo.System, todo.Input{Title: "回访客户", Kind: todo.Callback,
+		Note: fmt.Sprintf("Follow-up of call %d: /calls/%d\n%s", f.CallID, f.CallID, f.Note), DueAt: f.At, AssigneeID: f.AgentID, CustomerID: f.CustomerID})
+	return err
+}
+
+// screenPopTickets lists a caller's open tickets for the agent's screen pop.
+type screenPopTickets struct{ tickets *ticket.Service }
+
+// screenPopReader reads tickets for the switchboard (every ticket, as a supervisor would).
+var screenPopReader = &auth.Principal{User: &auth.User{Username: "switchboard", Role: auth.RoleSupervisor}}
+
+func (o *screenPopTickets) OpenTickets(ctx context.Context, customerID int64) ([]contact.TicketRef, error) {
+	ts, _, err := o.tickets.List(ctx, screenPopReader, ticket.Filter{CustomerID: customerID, Open: true, Limit: 10})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]contact.TicketRef, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, contact.TicketRef{ID: t.ID, Number: t.Number, Title: t.Title})
+	}
+	return out, nil
 }
 
 func caller(from string) string {

@@ -46,6 +46,9 @@ type Config struct {
 	SIPTLSAddr      string // SIP over TLS listen address (needs SIPTLSCert and SIPTLSKey)
 	SIPTLSCert      string // PEM certificate file for SIP over TLS
 	SIPTLSKey       string // PEM key file for SIP over TLS
+	// AgentAutoLogin logs an agent in (available) when their phone registers, without the
+	// console's login; off, a registered phone only makes the agent reachable.
+	AgentAutoLogin bool
 }
 
 // setting describes one configurable value once, for flags, env and file alike.
@@ -79,6 +82,7 @@ func settings() []setting {
 		{"sip-tls", "SIP over TLS listen address (empty: off)", func(c *Config) flag.Value { return (*stringValue)(&c.SIPTLSAddr) }},
 		{"sip-tls-cert", "PEM certificate file for SIP over TLS", func(c *Config) flag.Value { return (*stringValue)(&c.SIPTLSCert) }},
 		{"sip-tls-key", "PEM key file for SIP over TLS", func(c *Config) flag.Value { return (*stringValue)(&c.SIPTLSKey) }},
+		{"agent-auto-login", "a registering phone logs its agent in without the console", func(c *Config) flag.Value { return (*boolValue)(&c.AgentAutoLogin) }},
 	}
 }
 

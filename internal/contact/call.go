@@ -28,9 +28,7 @@ func (s *Switchboard) handle(ctx context.Context, c voice.Call) {
 		return
 	}
 	log := s.Log.With("call", call.ID, "from", call.From)
-	lc := &liveCall{call: call, c: c, offers: map[int64]context.CancelFunc{},
-		answered: make(chan answer, 1), exit: make(chan exit, 1), notes: make(chan note, 64)}
-	lc.state = LiveCall{CallID: call.ID, UID: call.UID, From: call.From, State: "ivr", Since: call.StartedAt}
+	lc := newLiveCall(call, c)
 	defer func() {
 		if call.Status == StatusActive { // a path below failed: close the record all the same
 			s.end(wctx, call, StatusCompleted, EndedBySystem, "failed", nil, nil)
@@ -55,6 +53,7 @@ func (s *Switchboard) handle(ctx context.Context, c voice.Call) {
 	}
 	out, err := s.IVR.Run(ctx, c, IVRInput{CallID: call.ID, Dialed: call.Dialed, CustomerID: call.CustomerID, VIPLevel: call.VIPLevel, Repeat: call.Repeat})
 	call.IVRTrace = out.Trace
+	lc.digits = out.Digits
 	if err != nil || c.Context().Err() != nil {
 		by, cause := EndedByCaller, "ivr_hangup"
 		if !errors.Is(err, voice.ErrHangup) && c.Context().Err() == nil {
@@ -161,7 +160,7 @@ func (s *Switchboard) queue(ctx, wctx context.Context, lc *liveCall, out Outcome
 		case a := <-lc.answered:
 			lc.hold.stop()
 			s.drain(wctx, lc)
-			s.connect(wctx, lc, a)
+			s.connect(wctx, lc, a, c.ID())
 			return
 		case x := <-lc.exit:
 			lc.hold.stop()
@@ -186,9 +185,51 @@ func (s *Switchboard) write(ctx context.Context, lc *liveCall, n note) {
 		call.Queue = n.queue
 		lc.set(func(st *LiveCall) { st.Queue = n.queue })
 	}
-	if err := s.Store.Save(ctx, call, Change{At: s.now(), Queue: &QueueEvent{Kind: n.kind, Queue: call.Queue, AgentID: n.agent, Detail: n.detail}}); err != nil {
+	ch := Change{At: s.now(), Queue: &QueueEvent{Kind: n.kind, Queue: call.Queue, AgentID: n.agent, Detail: n.detail}}
+	if n.kind == QueueOffered {
+		ch.Events, ch.Actor, ch.Data, ch.Console = []string{"call.offered"}, n.agent, s.screenPop(ctx, lc, n), true
+	}
+	if err := s.Store.Save(ctx, call, ch); err != nil {
 		s.Log.Error("queue event", "call", call.ID, "err", err)
 	}
+}
+
+// TicketRef is an open ticket shown on the agent's screen when a customer calls.
+type TicketRef struct {
+	ID     int64  `json:"id"`
+	Number string `json:"number"`
+	Title  string `json:"title"`
+}
+
+// Tickets finds a customer's open tickets. internal/ticket implements it (app wiring).
+type Tickets interface {
+	OpenTickets(ctx context.Context, customerID int64) ([]TicketRef, error)
+}
+
+// screenPop is the data of "call.offered": what the agent's console shows while the phone
+// rings.
+func (s *Switchboard) screenPop(ctx context.Context, lc *liveCall, n note) map[string]any {
+	call := lc.call
+	earlier := call.EarlierContacts
+	if earlier == nil {
+		earlier = []int64{}
+	}
+	trace := call.IVRTrace
+	if trace == nil {
+		trace = []string{}
+	}
+	open := []TicketRef{}
+	if s.Tickets != nil && call.CustomerID != 0 {
+		ts, err := s.Tickets.OpenTickets(ctx, call.CustomerID)
+		if err != nil {
+			s.Log.Error("screen pop tickets", "call", call.ID, "err", err)
+		} else if ts != nil {
+			open = ts
+		}
+	}
+	return map[string]any{"agent_id": n.agent, "customer_id": call.CustomerID, "customer_name": lc.name, "vip_level": call.VIPLevel,
+		"repeat": call.Repeat, "earlier_contacts": earlier, "open_tickets": open, "ivr_trace": trace, "digits": lc.digits,
+		"wait_seconds": seconds(n.wait), "consult": n.consult}
 }
 
 // drain writes the queue events noted so far.
@@ -236,74 +277,6 @@ func (s *Switchboard) dated(dir string, at time.Time, id int64) (rel, abs string
 	rel = path.Join(dir, at.UTC().Format("2006/01/02"), fmt.Sprintf("%d.wav", id))
 	abs = s.Store.Path(rel)
 	return rel, abs, os.MkdirAll(filepath.Dir(abs), 0o750)
-}
-
-// connect bridges the caller and the agent who answered (or the number the IVR
-// transferred to, agent 0), records the room in stereo (caller left, agent right) and
-// waits for either side to hang up.
-func (s *Switchboard) connect(ctx context.Context, lc *liveCall, a answer) {
-	call, c := lc.call, lc.c
-	call.AgentID, call.AnsweredAt = a.agent, a.at
-	call.WaitSeconds = seconds(a.at.Sub(call.QueuedAt))
-	lc.set(func(st *LiveCall) { st.State, st.AgentID, st.Since = "talking", a.agent, a.at })
-	room := s.Engine.NewRoom()
-	defer room.Close()
-	var rec voice.Recording
-	err := room.Join(c, voice.Role{Kind: voice.Full})
-	if err == nil {
-		err = room.Join(a.leg, voice.Role{Kind: voice.Full})
-	}
-	if err == nil {
-		var rel, abs string
-		if rel, abs, err = s.dated("recordings", a.at, call.ID); err == nil {
-			if rec, err = room.Record(abs, c); err == nil {
-				call.RecordingPath = rel
-			}
-		}
-		if err != nil {
-			s.Log.Error("record call", "call", call.ID, "err", err) // the call goes on unrecorded
-			err = nil
-		}
-	}
-	if err := s.Store.Save(ctx, call, Change{At: a.at, Queue: &QueueEvent{Kind: QueueAnswered, Queue: call.Queue, AgentID: a.agent, WaitSeconds: call.WaitSeconds},
-		Events: []string{"call.answered"}, Data: map[string]any{"wait_seconds": call.WaitSeconds}}); err != nil {
-		s.Log.Error("answered", "call", call.ID, "err", err)
-	}
-	by, kind := EndedBySystem, QueueDoneByAgent
-	if err == nil {
-		select {
-		case <-c.Done():
-			by, kind = EndedByCaller, QueueDoneByCaller
-		case <-a.leg.Done():
-			by = EndedByAgent
-		}
-	}
-	end := s.now()
-	cause := c.Cause()
-	if by == EndedByAgent {
-		cause = a.leg.Cause()
-	}
-	if s.AfterCall == nil || by != EndedByAgent || a.agent == 0 {
-		_ = c.Hangup(voice.CauseNormal)
-	}
-	_ = a.leg.Hangup(voice.CauseNormal)
-	_ = room.Close()
-	if rec != nil {
-		info, err := rec.Stop()
-		if err != nil {
-			s.Log.Error("recording", "call", call.ID, "err", err)
-		}
-		call.RecordingSeconds = seconds(info.Duration)
-	}
-	if a.agent != 0 {
-		_ = s.do(ctx, func(now time.Time) ([]acd.Action, error) { return s.router.CallEnded(now, c.ID()) })
-	}
-	if s.AfterCall != nil && by == EndedByAgent && a.agent != 0 && c.Context().Err() == nil {
-		s.AfterCall.AfterCall(ctx, c, CallInfo{CallID: call.ID, AgentID: a.agent, CustomerID: call.CustomerID, Queue: call.Queue})
-		_ = c.Hangup(voice.CauseNormal)
-	}
-	call.TalkSeconds = seconds(end.Sub(a.at))
-	s.endAt(ctx, call, end, StatusCompleted, by, string(cause), &QueueEvent{Kind: kind, Queue: call.Queue, AgentID: a.agent}, nil)
 }
 
 // voicemail records a message after a beep and leaves a to-do for group.
@@ -387,7 +360,7 @@ func (s *Switchboard) transfer(ctx context.Context, lc *liveCall, to string) {
 		return
 	}
 	// Not an ACD call: the router has no part in it.
-	s.connect(ctx, lc, answer{leg: leg, at: s.now()})
+	s.connect(ctx, lc, answer{leg: leg, at: s.now()}, "")
 }
 
 // end closes the record at now.

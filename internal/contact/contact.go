@@ -75,6 +75,7 @@ type Outcome struct {
 	Group    string         // OutcomeVoicemail: who gets the message's to-do
 	To       string         // OutcomeTransfer: an extension or outside number
 	Trace    []string       // the flow's node ids in the order the caller passed them
+	Digits   string         // the digits the caller entered in the flow (for the agent's screen)
 }
 
 // IVRInput is what the switchboard knows about a call when its flow starts.
@@ -143,6 +144,8 @@ type CallbackTask struct {
 type Tasks interface {
 	Voicemail(ctx context.Context, t VoicemailTask) error
 	Callback(ctx context.Context, t CallbackTask) error
+	// FollowUp leaves the agent a to-do to call the customer again at t.At.
+	FollowUp(ctx context.Context, t FollowUpTask) error
 }
 
 // Directory maps agents to the extensions of their phones. The SIP wiring implements it

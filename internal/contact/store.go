@@ -146,6 +146,10 @@ type Change struct {
 	Queue  *QueueEvent    // optional
 	Events []string       // event kinds to append ("call.answered"), with the call's data
 	Data   map[string]any // extra data for the events
+	Actor  int64          // the events' actor (the agent), 0 for none
+	// Console marks events that are signals for the agent's console (call.offered), not
+	// part of the customer's timeline: they are appended without the customer.
+	Console bool
 }
 
 // Save writes the record of c with the change in one transaction and wakes the event
@@ -172,7 +176,10 @@ func (s *Store) Save(ctx context.Context, c *Call, ch Change) error {
 			for k, v := range ch.Data {
 				data[k] = v
 			}
-			e := &events.Event{At: ch.At, Kind: kind, CustomerID: c.CustomerID, ContactID: c.ContactID, Data: data}
+			e := &events.Event{At: ch.At, Kind: kind, CustomerID: c.CustomerID, ContactID: c.ContactID, ActorID: ch.Actor, Data: data}
+			if ch.Console {
+				e.CustomerID, e.ContactID = 0, 0
+			}
 			if err := s.events.Append(ctx, tx, e); err != nil {
 				return err
 			}
@@ -232,7 +239,7 @@ func (s *Store) QueueEvents(ctx context.Context, callID int64) ([]QueueEvent, er
 // CountFrom counts the calls from a normalized number that started at or after since.
 func (s *Store) CountFrom(ctx context.Context, caller string, since time.Time) (int, error) {
 	var n int
-	err := s.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM calls WHERE caller = $1 AND started_at >= $2`, caller, utc(since)).Scan(&n)
+	err := s.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM calls WHERE caller = $1 AND started_at >= $2 AND direction <> 'outbound'`, caller, utc(since)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("contact: count calls from %s: %w", caller, err)
 	}

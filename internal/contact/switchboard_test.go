@@ -2,6 +2,7 @@ package contact_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"sync"
@@ -82,6 +83,14 @@ type taskList struct {
 	mu         sync.Mutex
 	voicemails []contact.VoicemailTask
 	callbacks  []contact.CallbackTask
+	followUps  []contact.FollowUpTask
+}
+
+func (t *taskList) FollowUp(ctx context.Context, f contact.FollowUpTask) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.followUps = append(t.followUps, f)
+	return nil
 }
 
 func (t *taskList) Voicemail(ctx context.Context, v contact.VoicemailTask) error {
@@ -151,17 +160,22 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 		t.Fatal(err)
 	}
 	f.customers = &lookupCustomers{crm: cs, contacts: map[int64][]time.Time{}}
-	// Open the pools' connections before the bubble, so none is born inside it.
-	var wg sync.WaitGroup
-	for range 6 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var n int
-			_ = d.Read().QueryRowContext(ctx, "SELECT count(*) FROM calls").Scan(&n)
-		}()
+	// Open the pools' connections before the bubble, so none is born inside it: a
+	// connection born inside must not be used after it (its timers belong to the bubble).
+	// The read pool is held at the ten connections opened here.
+	d.Read().SetMaxOpenConns(10)
+	d.Read().SetMaxIdleConns(10)
+	var conns []*sql.Conn
+	for range 10 {
+		c, err := d.Read().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
 	}
-	wg.Wait()
+	for _, c := range conns {
+		c.Close()
+	}
 	return f
 }
 

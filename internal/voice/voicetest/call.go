@@ -60,6 +60,7 @@ type Call struct {
 	room     *Room
 	recs     []*media.Recorder
 	port     port
+	sent     []byte // digits sent to the far end (SendDigit)
 }
 
 var _ voice.Call = (*Call)(nil)
@@ -401,4 +402,23 @@ func (p *port) Heard() voice.Frame {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.heard
+}
+
+// SendDigit sends a DTMF digit to the far end (as sip.Call does with RFC 4733 events);
+// Sent tells the test what the far end received.
+func (c *Call) SendDigit(d byte) error {
+	if err := c.ready(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.sent = append(c.sent, d)
+	c.mu.Unlock()
+	return nil
+}
+
+// Sent is the digits sent to the far end, in order.
+func (c *Call) Sent() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return string(c.sent)
 }
