@@ -83,14 +83,13 @@ describe("agent console and wallboard", () => {
         await wallboardState(sup, "available");
         await shot(agent, `agent-${lang}`);
 
-        // A call control the switchboard does not offer yet is refused with a clear message
-        // (the API does the same); here: click-to-dial from a customer's page.
+        // Click-to-dial from a customer's page: the agent's phone rings first.
         await agent.goto("/customers/2");
         const dial = agent.getByTestId("dial-button").first();
         await dial.click();
         const notice = agent.getByTestId("notice").first();
         await notice.waitFor();
-        assert.equal((await notice.textContent()).trim(), t(lang, "err.call_control_unavailable"));
+        assert.equal((await notice.textContent()).trim(), t(lang, "agent.done.dial"));
 
         // TV mode: no chrome, big tiles, still live.
         await sup.goto("/wallboard?tv=1");

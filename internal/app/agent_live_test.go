@@ -251,7 +251,7 @@ func TestAgentAPI(t *testing.T) {
 		{"unknown action", agentTok, "POST", "/api/v1/agent/call/explode", `{}`, 404, ""},
 		{"bad digits", agentTok, "POST", "/api/v1/agent/call/dtmf", `{"digits":"12x"}`, 400, "digits"},
 		{"transfer without target", agentTok, "POST", "/api/v1/agent/call/transfer", `{"target_kind":"queue"}`, 400, "target"},
-		{"hold not offered yet", agentTok, "POST", "/api/v1/agent/call/hold", `{}`, 405, "not available yet"},
+		{"hold without a call", agentTok, "POST", "/api/v1/agent/call/hold", `{}`, 409, "You have no call going on."},
 		{"wrap-up without disposition", agentTok, "POST", "/api/v1/agent/call/wrapup", `{}`, 400, "disposition"},
 		{"agents see no wallboard", agentTok, "GET", "/api/v1/wallboard", "", 403, ""},
 		{"supervisor wallboard", supTok, "GET", "/api/v1/wallboard", "", 200, `"running":true`},
@@ -335,7 +335,7 @@ func TestAgentConsoleForms(t *testing.T) {
 		{"/agent/login", url.Values{"extension": {"1001"}}, `data-state="available"`},
 		{"/agent/state", url.Values{"state": {"break"}, "reason": {"nap"}}, "Choose a break reason."},
 		{"/agent/state", url.Values{"state": {"break"}, "reason": {"meal"}}, `data-state="break"`},
-		{"/agent/call/hold", url.Values{}, "This call control is not available yet."},
+		{"/agent/call/hold", url.Values{}, "You have no call going on."},
 		{"/agent/call/dtmf", url.Values{"digits": {"9x"}}, "Digits are 0-9"},
 		{"/agent/wrapup", url.Values{"disposition": {"resolved"}, "follow_up": {"tomorrow"}}, "The follow-up time is not a date and time."},
 		{"/agent/state", url.Values{"state": {"available"}}, `data-state="available"`},
@@ -363,7 +363,7 @@ func TestAgentConsoleForms(t *testing.T) {
 	} else {
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if !strings.Contains(string(b), `data-testid="notice"`) || !strings.Contains(string(b), "not available yet") {
+		if !strings.Contains(string(b), `data-testid="notice"`) || !strings.Contains(string(b), "Your phone is ringing") {
 			t.Errorf("dial notice: %s", b)
 		}
 	}
