@@ -248,6 +248,12 @@ func ticketFilter(r *http.Request) (ticket.Filter, error) {
 }
 
 func (a *API) listTickets(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	return listTicketsAs(a, r, toTicketJSON)
+}
+
+// listTicketsAs lists the tickets the caller may see (staff: the center's; partners:
+// their orders), each shown by view.
+func listTicketsAs[T any](a *API, r *http.Request, view func(*ticket.Ticket) T) (int, any, error) {
 	f, err := ticketFilter(r)
 	if err != nil {
 		return 0, nil, err
@@ -256,9 +262,9 @@ func (a *API) listTickets(w http.ResponseWriter, r *http.Request) (int, any, err
 	if err != nil {
 		return 0, nil, err
 	}
-	out := list[ticketJSON]{Items: []ticketJSON{}, Total: total}
+	out := list[T]{Items: []T{}, Total: total}
 	for _, t := range ts {
-		out.Items = append(out.Items, toTicketJSON(t))
+		out.Items = append(out.Items, view(t))
 	}
 	return http.StatusOK, out, nil
 }
@@ -546,19 +552,7 @@ func (a *API) attachmentContent(w http.ResponseWriter, r *http.Request) {
 // --- orders (partner portal) ---
 
 func (a *API) listOrders(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	f, err := ticketFilter(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	ts, total, err := a.Tickets.List(r.Context(), principal(r), f)
-	if err != nil {
-		return 0, nil, err
-	}
-	out := list[orderJSON]{Items: []orderJSON{}, Total: total}
-	for _, t := range ts {
-		out.Items = append(out.Items, toOrderJSON(t))
-	}
-	return http.StatusOK, out, nil
+	return listTicketsAs(a, r, toOrderJSON)
 }
 
 func (a *API) getOrder(w http.ResponseWriter, r *http.Request) (int, any, error) {
