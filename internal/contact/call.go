@@ -382,12 +382,14 @@ func (s *Switchboard) endAt(ctx context.Context, call *Call, at time.Time, st St
 	case StatusBlocked:
 		kinds = []string{"call.blocked"}
 	}
-	if err := s.Store.Save(ctx, call, Change{At: at, Queue: q, Events: kinds, Data: data}); err != nil {
-		s.Log.Error("end call", "call", call.ID, "err", err)
-	}
+	// The contact is completed before the record: a record that reads as ended has its
+	// contact history ended too.
 	if call.ContactID != 0 {
 		if err := s.Customers.EndContact(ctx, call.ContactID, call.AgentID, at); err != nil {
 			s.Log.Error("end contact", "call", call.ID, "contact", call.ContactID, "err", err)
 		}
+	}
+	if err := s.Store.Save(ctx, call, Change{At: at, Queue: q, Events: kinds, Data: data}); err != nil {
+		s.Log.Error("end call", "call", call.ID, "err", err)
 	}
 }
